@@ -81,7 +81,7 @@ func TestCatalogHasAndKind(t *testing.T) {
 		{"workspace:read", true, KindLowLevel},
 		{"workspace:*", true, KindWildcard},
 		{"user:*", true, KindWildcard},
-		{"inbox_notification:*", false, KindWildcard},      // valid but deliberately not public
+		{"inbox_notification:*", false, KindWildcard},     // valid but deliberately not public
 		{"organization_member:read", false, KindLowLevel}, // reachable only through composites
 		{"Workspace:Read", false, KindLowLevel},
 	}
