@@ -106,7 +106,6 @@ func TestErrorFromBody(t *testing.T) {
 	}
 }
 
-
 func TestErrorFromBodyScrubsEchoedSecrets(t *testing.T) {
 	const token = "AbCdEfGhIj-0123456789abcdefghijkl"
 	_, secretHalf, _ := SplitToken(token)

@@ -140,10 +140,10 @@ func TestRequestShape(t *testing.T) {
 			call: func(c *Client) error { _, err := c.CreateToken(ctx, "alice", CreateTokenRequest{}); return err }},
 		{name: "list sends both filters", status: 200, answer: `[]`, method: "GET", path: "/api/v2/users/me/keys/tokens",
 			query: "include_all=true&include_expired=false",
-			call: func(c *Client) error { _, err := c.Tokens(ctx, "me", TokensFilter{IncludeAll: true}); return err }},
+			call:  func(c *Client) error { _, err := c.Tokens(ctx, "me", TokensFilter{IncludeAll: true}); return err }},
 		{name: "list expired", status: 200, answer: `null`, method: "GET", path: "/api/v2/users/me/keys/tokens",
 			query: "include_all=false&include_expired=true",
-			call: func(c *Client) error { _, err := c.Tokens(ctx, "me", TokensFilter{IncludeExpired: true}); return err }},
+			call:  func(c *Client) error { _, err := c.Tokens(ctx, "me", TokensFilter{IncludeExpired: true}); return err }},
 		{name: "token name is escaped", status: 200, answer: keyJSON, method: "GET",
 			path: "/api/v2/users/me/keys/tokens/my%20token%2Fv2%3F%23",
 			call: func(c *Client) error { _, err := c.TokenByName(ctx, "me", "my token/v2?#"); return err }},
@@ -351,7 +351,10 @@ func TestIdempotentCallsAreRetried(t *testing.T) {
 func TestPostIsNeverRetried(t *testing.T) {
 	ctx := context.Background()
 	calls := map[string]func(c *Client) error{
-		"create": func(c *Client) error { _, err := c.CreateToken(ctx, "me", CreateTokenRequest{TokenName: "ci"}); return err },
+		"create": func(c *Client) error {
+			_, err := c.CreateToken(ctx, "me", CreateTokenRequest{TokenName: "ci"})
+			return err
+		},
 		"login":  func(c *Client) error { _, err := c.Login(ctx, "a@b.c", "pw"); return err },
 		"logout": func(c *Client) error { return c.Logout(ctx) },
 	}
@@ -705,7 +708,9 @@ func TestInvalidCallsSendNothing(t *testing.T) {
 }
 
 func TestURLUserinfoIsRedactedInErrors(t *testing.T) {
-	srv := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeJSON(w, 404, `{"message":"Route not found."}`) })
+	srv := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		writeJSON(w, 404, `{"message":"Route not found."}`)
+	})
 	withPassword := strings.Replace(srv.URL, "http://", "http://user:hunter2@", 1)
 	_, err := newTestClient(t, withPassword).BuildInfo(context.Background())
 	if err == nil || strings.Contains(err.Error(), "hunter2") {
