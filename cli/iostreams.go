@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"io"
 	"os"
 
@@ -14,11 +15,11 @@ type IOStreams struct {
 	Out    io.Writer
 	ErrOut io.Writer
 
-	// Terminal answers whether the given stream is an interactive terminal.
-	// Nil means "never a terminal" (tests, pipes).
+	// Which streams are interactive terminals; false in tests and pipes.
 	stdinTTY, stdoutTTY, stderrTTY bool
 	// readSecret reads a line from the terminal without echo.
 	readSecret func() ([]byte, error)
+	lines      *bufio.Reader
 }
 
 // SystemIO returns streams bound to the process's standard files.
@@ -45,5 +46,12 @@ func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
 // IsStderrTTY reports whether standard error is an interactive terminal.
 func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
 
-// CanPrompt reports whether the user can be asked a question.
-func (s *IOStreams) CanPrompt() bool { return s.stdinTTY && s.stderrTTY }
+// CanPrompt reports whether the user can be asked a question: answers come
+// from a terminal, not from a pipe a script feeds.
+func (s *IOStreams) CanPrompt() bool { return s.stdinTTY }
+
+// forceTTY makes output behave as on a terminal (relative times, the
+// "shown only once" note), like upstream's --force-tty.
+func (s *IOStreams) forceTTY() {
+	s.stdoutTTY, s.stderrTTY = true, true
+}

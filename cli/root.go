@@ -2,34 +2,440 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/scopedtokens/coder/sdk"
 )
 
 // Main runs the CLI with args (without the program name) and returns the
 // process exit code.
 func Main(ctx context.Context, args []string, streams *IOStreams) int {
-	root := NewRootCommand(streams)
+	f := newFactory(streams)
+	root := newRootCommand(f)
 	root.SetArgs(args)
-	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(streams.ErrOut, "error:", err)
-		return 1
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
 	}
-	return 0
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		fmt.Fprintln(streams.ErrOut, "interrupted")
+		return 130
+	}
+	var silent *silentError
+	if !errors.As(err, &silent) {
+		renderError(streams.ErrOut, err, f.hintFor(err))
+	}
+	return exitCode(err)
 }
 
-// NewRootCommand builds the command tree.
-func NewRootCommand(streams *IOStreams) *cobra.Command {
+// globalOptions are the flags every command accepts.
+type globalOptions struct {
+	url       string
+	token     string
+	tokenFile string
+	configDir string
+	timeout   time.Duration
+	verbose   bool
+	headers   []string
+	forceTTY  bool
+}
+
+// Factory hands commands what they need, built lazily so a command pays only
+// for what it uses (no config read or client for `--help` or `tokens scopes
+// --offline`).
+type Factory struct {
+	IO     *IOStreams
+	Getenv func(string) string
+	Now    func() time.Time
+
+	global  globalOptions
+	sources map[string]valueSource
+	dir     configDir
+	command string // full command path, for the User-Agent
+
+	creds  *credentials
+	client *sdk.Client
+}
+
+func newFactory(streams *IOStreams) *Factory {
+	return &Factory{IO: streams, Getenv: os.Getenv, Now: time.Now}
+}
+
+const rootLong = `coder mints, lists, views and removes scoped API tokens on a Coder deployment.
+
+Scopes, allow lists and lifetimes are checked locally before anything is sent,
+and 'coder tokens create --dry-run' explains what a token would be able to do.
+
+Configuration, highest precedence first:
+  1. command-line flags
+  2. CODER_* environment variables (each flag's variable is shown in its help)
+  3. the url and session files in the config directory (written by 'coder login',
+     shared with the upstream coder CLI)
+  4. config.yaml in the config directory, for defaults such as "output: json"
+     or "timeout: 10s"
+
+`
+
+func newRootCommand(f *Factory) *cobra.Command {
 	root := &cobra.Command{
-		Use:           "coder",
-		Short:         "Manage scoped API tokens on a Coder deployment",
+		Use:   "coder",
+		Short: "Manage scoped API tokens on a Coder deployment",
+		Long:  rootLong + exitCodesHelp,
+		Example: `  # Log in once; the session is stored in ~/.config/coderv2
+  coder login https://coder.example.com
+
+  # Mint a read-only token for one workspace that lives one hour
+  coder tokens create --scope workspace:read --allow workspace:<uuid> --lifetime 1h
+
+  # In CI: configuration from the environment, the key alone on stdout
+  TOKEN=$(CODER_URL=... CODER_SESSION_TOKEN=... coder tokens create --lifetime 15m)`,
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Args:          noArgsOrSuggest,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmd.Help()
+		},
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return f.prepare(cmd)
+		},
 	}
-	root.SetIn(streams.In)
-	root.SetOut(streams.Out)
-	root.SetErr(streams.ErrOut)
+	root.SetIn(f.IO.In)
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	root.SetVersionTemplate("coder version {{.Version}}\n")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return withHint(asUsage(err), fmt.Sprintf("see '%s --help'", cmd.CommandPath()))
+	})
+	root.CompletionOptions.HiddenDefaultCmd = false
+
+	pf := root.PersistentFlags()
+	pf.StringVar(&f.global.url, "url", "", "URL of the Coder deployment")
+	withEnv(pf, "url", "CODER_URL")
+	pf.StringVar(&f.global.token, "token", "", "Session token; prefer $CODER_SESSION_TOKEN or --token-file, which stay out of the process list")
+	withEnv(pf, "token", "CODER_SESSION_TOKEN")
+	pf.StringVar(&f.global.tokenFile, "token-file", "", "Read the session token from this file, or from stdin with -")
+	withEnv(pf, "token-file", "CODER_SESSION_TOKEN_FILE")
+	pf.StringVar(&f.global.configDir, "global-config", "", "Config directory holding the url and session files (default ~/.config/coderv2)")
+	withEnv(pf, "global-config", "CODER_CONFIG_DIR")
+	pf.DurationVar(&f.global.timeout, "timeout", 30*time.Second, "Time limit for each HTTP request")
+	withEnv(pf, "timeout", "CODER_TIMEOUT")
+	pf.BoolVarP(&f.global.verbose, "verbose", "v", false, "Log HTTP requests and responses to stderr, with secrets redacted")
+	withEnv(pf, "verbose", "CODER_VERBOSE")
+	pf.StringArrayVar(&f.global.headers, "header", nil, "Extra HTTP header for every request, as key=value (repeatable)")
+	withEnv(pf, "header", "CODER_HEADER")
+	pf.BoolVar(&f.global.forceTTY, "force-tty", false, "Format output as for a terminal even when it is piped")
+	withEnv(pf, "force-tty", "CODER_FORCE_TTY")
+
+	root.AddCommand(
+		newTokensCommand(f),
+		newTokenConfigCommand(f),
+		newLoginCommand(f),
+		newLogoutCommand(f),
+		newWhoamiCommand(f),
+	)
 	return root
+}
+
+// prepare runs after flag parsing and before any command: it applies the
+// environment and config file and checks global flags. It does no I/O beyond
+// a stat of config.yaml.
+func (f *Factory) prepare(cmd *cobra.Command) error {
+	f.command = cmd.CommandPath()
+	dir, err := f.configDirFromFlags(cmd)
+	if err != nil {
+		return err
+	}
+	f.dir = dir
+	sources, err := bindEnvironment(cmd, dir)
+	if err != nil {
+		return err
+	}
+	f.sources = sources
+	if f.global.forceTTY {
+		f.IO.forceTTY()
+	}
+	// --global-config may itself have come from $CODER_CONFIG_DIR just now.
+	if f.global.configDir != "" {
+		f.dir = configDir(f.global.configDir)
+	}
+	if f.global.timeout <= 0 {
+		return usageErrorf("--timeout must be positive, got %s", f.global.timeout)
+	}
+	if _, err := parseHeaders(f.global.headers); err != nil {
+		return err
+	}
+	if f.sources["token"] == sourceFlag && f.sources["token-file"] == sourceFlag {
+		return usageErrorf("--token and --token-file cannot be used together")
+	}
+	return nil
+}
+
+// configDirFromFlags finds the config directory before the environment is
+// bound, because config.yaml lives in it.
+func (f *Factory) configDirFromFlags(cmd *cobra.Command) (configDir, error) {
+	if flag := cmd.Flags().Lookup("global-config"); flag != nil && flag.Changed {
+		return configDir(flag.Value.String()), nil
+	}
+	if dir := f.Getenv("CODER_CONFIG_DIR"); dir != "" {
+		return configDir(dir), nil
+	}
+	return defaultConfigDir(f.Getenv)
+}
+
+func parseHeaders(values []string) (http.Header, error) {
+	header := http.Header{}
+	for _, kv := range values {
+		key, value, ok := strings.Cut(kv, "=")
+		key = strings.TrimSpace(key)
+		if !ok || key == "" {
+			return nil, usageErrorf("invalid --header %q: want key=value, e.g. --header 'X-Forwarded-User=alice'", kv)
+		}
+		header.Add(key, value)
+	}
+	return header, nil
+}
+
+// tokenSource says where the session token came from, so errors can say which
+// credential the server rejected and how to fix that one.
+type tokenSource int
+
+const (
+	tokenNone tokenSource = iota
+	tokenFromFlag
+	tokenFromFileFlag
+	tokenFromEnv
+	tokenFromFileEnv
+	tokenFromSessionFile
+)
+
+type credentials struct {
+	url         *url.URL
+	token       string
+	tokenSource tokenSource
+	tokenPath   string // file the token was read from, when it was
+}
+
+// credentials resolves the deployment URL and session token:
+// flag > environment > the config directory's url/session files > config.yaml.
+func (f *Factory) credentials() (*credentials, error) {
+	if f.creds != nil {
+		return f.creds, nil
+	}
+	rawURL := f.global.url
+	if src := f.sources["url"]; src != sourceFlag && src != sourceEnv {
+		fromFile, err := f.dir.read(urlFileName)
+		if err != nil {
+			return nil, err
+		}
+		if fromFile != "" {
+			rawURL = fromFile
+		}
+	}
+	if rawURL == "" {
+		return nil, withHint(&notLoggedInError{}, "run 'coder login <url>', or set CODER_URL and CODER_SESSION_TOKEN")
+	}
+	u, err := parseDeploymentURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	creds := &credentials{url: u}
+	if err := f.resolveToken(creds); err != nil {
+		return nil, err
+	}
+	f.creds = creds
+	return creds, nil
+}
+
+func (f *Factory) resolveToken(creds *credentials) error {
+	fromFile := func(path string, source tokenSource) error {
+		token, err := readTokenFile(path, f.IO.In)
+		if err != nil {
+			return err
+		}
+		creds.token, creds.tokenSource, creds.tokenPath = token, source, path
+		return nil
+	}
+	switch {
+	case f.sources["token"] == sourceFlag:
+		creds.token, creds.tokenSource = f.global.token, tokenFromFlag
+	case f.sources["token-file"] == sourceFlag:
+		return fromFile(f.global.tokenFile, tokenFromFileFlag)
+	case f.sources["token"] == sourceEnv:
+		creds.token, creds.tokenSource = f.global.token, tokenFromEnv
+	case f.sources["token-file"] == sourceEnv:
+		return fromFile(f.global.tokenFile, tokenFromFileEnv)
+	default:
+		token, err := f.dir.read(sessionFileName)
+		if err != nil {
+			return err
+		}
+		if token == "" {
+			return nil
+		}
+		if mode, loose := f.dir.looseMode(sessionFileName); loose {
+			fmt.Fprintf(f.IO.ErrOut, "warning: %s is readable by other users (mode %04o); run: chmod 600 %s\n",
+				f.dir.path(sessionFileName), mode, f.dir.path(sessionFileName))
+		}
+		creds.token, creds.tokenSource, creds.tokenPath = token, tokenFromSessionFile, f.dir.path(sessionFileName)
+	}
+	return nil
+}
+
+// readTokenFile reads a token from path, or from stdin when path is "-".
+func readTokenFile(path string, stdin io.Reader) (string, error) {
+	var data []byte
+	var err error
+	if path == "-" {
+		data, err = io.ReadAll(io.LimitReader(stdin, 64<<10))
+		path = "standard input"
+	} else {
+		data, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return "", usageErrorf("cannot read the session token: %w", err)
+	}
+	token := strings.TrimSpace(string(data))
+	if token == "" {
+		return "", usageErrorf("no session token in %s", path)
+	}
+	return token, nil
+}
+
+// parseDeploymentURL accepts what people type: a bare host gets https://
+// (http:// for localhost), like upstream `coder login`.
+func parseDeploymentURL(raw string) (*url.URL, error) {
+	raw = strings.TrimSpace(raw)
+	if !strings.Contains(raw, "://") {
+		if strings.HasPrefix(raw, "localhost") || strings.HasPrefix(raw, "127.0.0.1") {
+			raw = "http://" + raw
+		} else {
+			raw = "https://" + raw
+		}
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, usageErrorf("invalid deployment URL %q: want e.g. https://coder.example.com", raw)
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	return u, nil
+}
+
+// Client returns the SDK client for the resolved deployment and token.
+func (f *Factory) Client() (*sdk.Client, error) {
+	if f.client != nil {
+		return f.client, nil
+	}
+	creds, err := f.credentials()
+	if err != nil {
+		return nil, err
+	}
+	f.client = f.newClient(creds.url, creds.token)
+	return f.client, nil
+}
+
+// newClient builds a client for an explicit URL and token (login uses it
+// before anything is saved).
+func (f *Factory) newClient(u *url.URL, token string) *sdk.Client {
+	header, _ := parseHeaders(f.global.headers) // validated in prepare
+	cfg := sdk.Config{
+		URL:          u,
+		SessionToken: token,
+		UserAgent:    fmt.Sprintf("coder-tokens/%s (%s/%s; %s)", version, runtime.GOOS, runtime.GOARCH, f.command),
+		Header:       header,
+		Timeout:      f.global.timeout,
+	}
+	if f.global.verbose {
+		cfg.Debug = f.IO.ErrOut
+	}
+	return sdk.New(cfg)
+}
+
+// hintFor suggests a fix for errors whose cause depends on where the
+// credentials came from.
+func (f *Factory) hintFor(err error) string {
+	var hinted *hintedError
+	if errors.As(err, &hinted) {
+		return hinted.hint
+	}
+	var apiErr *sdk.Error
+	if !errors.As(err, &apiErr) {
+		if exitCode(err) == exitServer {
+			return "check the deployment URL and your network; --timeout raises the time limit, -v shows the requests"
+		}
+		return ""
+	}
+	switch apiErr.StatusCode {
+	case http.StatusUnauthorized:
+		if f.creds == nil {
+			return "run 'coder login <url>'"
+		}
+		switch f.creds.tokenSource {
+		case tokenFromFlag:
+			return "the session token given with --token was rejected; pass a valid one"
+		case tokenFromFileFlag, tokenFromFileEnv:
+			return fmt.Sprintf("the session token read from %s was rejected; replace it with a valid one", f.creds.tokenPath)
+		case tokenFromEnv:
+			return "CODER_SESSION_TOKEN is set and the server rejected it; set it to a valid token or unset it to use the stored session"
+		case tokenFromSessionFile:
+			return "your stored session was rejected; log in again with 'coder login'"
+		default:
+			return "no session token is set; run 'coder login <url>' or set CODER_SESSION_TOKEN"
+		}
+	case http.StatusForbidden:
+		return "your roles, or the scopes of the session token, do not allow this"
+	case http.StatusTooManyRequests:
+		return "the server is rate limiting requests; wait a minute and try again"
+	}
+	return ""
+}
+
+// noArgsOrSuggest rejects stray arguments on commands that only group
+// others, suggesting the subcommand that was probably meant.
+func noArgsOrSuggest(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	err := usageErrorf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if suggestions := cmd.SuggestionsFor(args[0]); len(suggestions) > 0 {
+		return withHint(err, fmt.Sprintf("did you mean %q?", cmd.CommandPath()+" "+suggestions[0]))
+	}
+	return withHint(err, fmt.Sprintf("see '%s --help'", cmd.CommandPath()))
+}
+
+// exactArgs is cobra.ExactArgs with a usage error that shows the usage line.
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return withHint(usageErrorf("%s takes %d argument(s), got %d", cmd.CommandPath(), n, len(args)),
+				"usage: "+cmd.UseLine())
+		}
+		return nil
+	}
+}
+
+func minArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return withHint(usageErrorf("%s needs at least %d argument(s)", cmd.CommandPath(), n), "usage: "+cmd.UseLine())
+		}
+		return nil
+	}
+}
+
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return withHint(usageErrorf("%s takes no arguments, got %q", cmd.CommandPath(), args), "usage: "+cmd.UseLine())
+	}
+	return nil
 }

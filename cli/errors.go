@@ -1,0 +1,165 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+
+	"github.com/scopedtokens/coder/sdk"
+)
+
+// Exit codes are part of the interface scripts rely on; README and
+// `coder --help` document them.
+const (
+	exitOK         = 0
+	exitUnexpected = 1
+	exitUsage      = 2 // bad flags, arguments or values, caught before any request
+	exitAuth       = 3 // 401 or 403: the credentials are missing, rejected or lack permission
+	exitNotFound   = 4
+	exitConflict   = 5
+	exitServer     = 6 // 5xx, 429 after retries, timeouts, refused or dropped connections
+)
+
+const exitCodesHelp = `Exit codes:
+  0  success
+  1  unexpected error
+  2  usage error: bad flag, argument or value (nothing was sent to the server)
+  3  authentication or permission failure (HTTP 401/403)
+  4  not found (HTTP 404)
+  5  conflict, e.g. a token name already in use (HTTP 409)
+  6  server or network failure (HTTP 5xx, rate limit, timeout, refused connection)`
+
+// usageError marks bad input. It is caught before any network call and exits 2.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{err: fmt.Errorf(format, args...)}
+}
+
+// asUsage marks err as a usage error unless it is nil.
+func asUsage(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &usageError{err: err}
+}
+
+// hintedError carries a suggestion printed after the error itself.
+type hintedError struct {
+	err  error
+	hint string
+}
+
+func (e *hintedError) Error() string { return e.err.Error() }
+func (e *hintedError) Unwrap() error { return e.err }
+
+func withHint(err error, hint string) error {
+	if err == nil || hint == "" {
+		return err
+	}
+	return &hintedError{err: err, hint: hint}
+}
+
+// silentError has already been reported to the user; only its exit code is left.
+type silentError struct{ code int }
+
+func (e *silentError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// exitCode maps an error to the documented exit code.
+func exitCode(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var silent *silentError
+	if errors.As(err, &silent) {
+		return silent.code
+	}
+	var usage *usageError
+	if errors.As(err, &usage) {
+		return exitUsage
+	}
+	var apiErr *sdk.Error
+	if errors.As(err, &apiErr) {
+		switch code := apiErr.StatusCode; {
+		case code == 401 || code == 403:
+			return exitAuth
+		case code == 404:
+			return exitNotFound
+		case code == 409:
+			return exitConflict
+		case code == 429 || code >= 500 || code < 400:
+			// Below 400 means a 2xx whose body could not be read: the server misbehaved.
+			return exitServer
+		}
+		return exitUnexpected
+	}
+	var notLoggedIn *notLoggedInError
+	if errors.As(err, &notLoggedIn) {
+		return exitAuth
+	}
+	var transport *sdk.TransportError
+	var netErr net.Error
+	if errors.As(err, &transport) || errors.As(err, &netErr) || errors.Is(err, context.DeadlineExceeded) {
+		return exitServer
+	}
+	return exitUnexpected
+}
+
+// renderError prints err for a person: the server's message, its detail and
+// validations on their own lines, then any hint. No chain of internal
+// "doing X: doing Y:" prefixes in front of the server's words.
+func renderError(w io.Writer, err error, hint string) {
+	var apiErr *sdk.Error
+	if errors.As(err, &apiErr) {
+		msg := apiErr.Message
+		if prefix := contextPrefix(err, apiErr); prefix != "" {
+			msg = prefix + ": " + msg
+		}
+		fmt.Fprintf(w, "error: %s\n", msg)
+		if apiErr.Detail != "" {
+			fmt.Fprintf(w, "  %s\n", indentContinuation(apiErr.Detail))
+		}
+		for _, v := range apiErr.Validations {
+			fmt.Fprintf(w, "  %s: %s\n", v.Field, v.Detail)
+		}
+	} else {
+		fmt.Fprintf(w, "error: %s\n", indentContinuation(err.Error()))
+	}
+	var hinted *hintedError
+	if errors.As(err, &hinted) && hint == "" {
+		hint = hinted.hint
+	}
+	if hint != "" {
+		fmt.Fprintf(w, "hint: %s\n", hint)
+	}
+}
+
+// contextPrefix returns the one outermost sentence the CLI put in front of an
+// SDK error (e.g. "cannot create the token"), dropping SDK-level prefixes such
+// as "POST https://…: unexpected status code 409".
+func contextPrefix(err error, apiErr *sdk.Error) string {
+	full := err.Error()
+	inner := apiErr.Error()
+	prefix, ok := strings.CutSuffix(full, inner)
+	if !ok {
+		return ""
+	}
+	return strings.TrimSuffix(strings.TrimSpace(prefix), ":")
+}
+
+func indentContinuation(s string) string {
+	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n  ")
+}
+
+// notLoggedInError is returned when no deployment URL is known.
+type notLoggedInError struct{}
+
+func (*notLoggedInError) Error() string {
+	return "you are not logged in: no deployment URL is set"
+}

@@ -1,0 +1,145 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/scopedtokens/coder/sdk"
+)
+
+type loginOptions struct {
+	IO        *IOStreams
+	NewClient func(u *url.URL, token string) *sdk.Client
+	Dir       func() configDir
+
+	URLArg    string
+	URL       string // --url / CODER_URL
+	Token     string // --token / CODER_SESSION_TOKEN
+	TokenFile string // --token-file / CODER_SESSION_TOKEN_FILE
+	Email     string
+}
+
+func newLoginCommand(f *Factory) *cobra.Command {
+	opts := &loginOptions{IO: f.IO, NewClient: f.newClient, Dir: func() configDir { return f.dir }}
+	cmd := &cobra.Command{
+		Use:   "login [url]",
+		Short: "Log in to a Coder deployment",
+		Long: `Log in to a Coder deployment and store the session in the config directory
+(url and session files, mode 0600), where the upstream coder CLI finds it too.
+
+The session token comes from, in order: --token, --token-file, $CODER_SESSION_TOKEN,
+$CODER_SESSION_TOKEN_FILE, standard input when it is not a terminal, or a hidden
+prompt. With --email, coder logs in with a password instead (prompted on a
+terminal, else read from standard input). The token is checked with the server
+before anything is saved.`,
+		Example: `  # Interactive: paste a token from https://coder.example.com/cli-auth
+  coder login https://coder.example.com
+
+  # Scripted: the token from a secret store, never in argv
+  vault read -field=token secret/coder | coder login https://coder.example.com
+
+  # Password login
+  coder login https://coder.example.com --email alice@example.com`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.URLArg = args[0]
+			}
+			opts.URL, opts.Token, opts.TokenFile = f.global.url, f.global.token, f.global.tokenFile
+			return runLogin(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Email, "email", "", "Log in with this email and a password instead of a token")
+	withEnv(cmd.Flags(), "email", "CODER_EMAIL")
+	return cmd
+}
+
+func runLogin(ctx context.Context, opts *loginOptions) error {
+	rawURL := opts.URLArg
+	if rawURL == "" {
+		rawURL = opts.URL
+	}
+	dir := opts.Dir()
+	if rawURL == "" {
+		stored, err := dir.read(urlFileName)
+		if err != nil {
+			return err
+		}
+		rawURL = stored
+	}
+	if rawURL == "" {
+		return withHint(usageErrorf("no deployment URL given"), "usage: coder login <url>, e.g. coder login https://coder.example.com")
+	}
+	u, err := parseDeploymentURL(rawURL)
+	if err != nil {
+		return err
+	}
+
+	token, err := loginToken(ctx, opts, u)
+	if err != nil {
+		return err
+	}
+	user, err := opts.NewClient(u, token).User(ctx, "me")
+	if err != nil {
+		return fmt.Errorf("the session token was not accepted by %s: %w", u, err)
+	}
+	if err := dir.write(urlFileName, u.String()); err != nil {
+		return err
+	}
+	if err := dir.write(sessionFileName, token); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Logged in to %s as %s. The session is stored in %s.\n", u, user.Username, dir.path(sessionFileName))
+	return nil
+}
+
+// loginToken obtains the session token from the first source that has one.
+func loginToken(ctx context.Context, opts *loginOptions, u *url.URL) (string, error) {
+	switch {
+	case opts.Email != "":
+		password, err := loginPassword(opts)
+		if err != nil {
+			return "", err
+		}
+		resp, err := opts.NewClient(u, "").Login(ctx, opts.Email, password)
+		if err != nil {
+			return "", fmt.Errorf("cannot log in as %s: %w", opts.Email, err)
+		}
+		return resp.SessionToken, nil
+	case opts.Token != "":
+		return opts.Token, nil
+	case opts.TokenFile != "":
+		return readTokenFile(opts.TokenFile, opts.IO.In)
+	case !opts.IO.IsStdinTTY():
+		return readTokenFile("-", opts.IO.In)
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Get a session token at %s/cli-auth\n", u)
+	token, err := opts.IO.promptSecret("Paste your token here")
+	if err != nil {
+		return "", err
+	}
+	if token == "" {
+		return "", usageErrorf("no session token given")
+	}
+	return token, nil
+}
+
+func loginPassword(opts *loginOptions) (string, error) {
+	if opts.IO.IsStdinTTY() {
+		return opts.IO.promptSecret("Password for " + opts.Email)
+	}
+	data, err := io.ReadAll(io.LimitReader(opts.IO.In, 64<<10))
+	if err != nil {
+		return "", fmt.Errorf("read the password from standard input: %w", err)
+	}
+	password := strings.TrimRight(string(data), "\r\n")
+	if password == "" {
+		return "", usageErrorf("--email needs a password on standard input when it is not a terminal")
+	}
+	return password, nil
+}

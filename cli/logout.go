@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+
+	"github.com/spf13/cobra"
+
+	"github.com/scopedtokens/coder/sdk"
+)
+
+type logoutOptions struct {
+	IO        *IOStreams
+	NewClient func(u *url.URL, token string) *sdk.Client
+	Dir       func() configDir
+
+	Yes bool
+}
+
+func newLogoutCommand(f *Factory) *cobra.Command {
+	opts := &logoutOptions{IO: f.IO, NewClient: f.newClient, Dir: func() configDir { return f.dir }}
+	cmd := &cobra.Command{
+		Use:   "logout",
+		Short: "Log out and forget the stored session",
+		Long: `End the stored session on the server and delete the url and session files
+from the config directory. Asks first on a terminal unless --yes.
+$CODER_SESSION_TOKEN and API tokens are not touched.`,
+		Example: `  coder logout
+  coder logout --yes`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runLogout(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Do not ask for confirmation")
+	withEnv(cmd.Flags(), "yes", "CODER_YES")
+	return cmd
+}
+
+func runLogout(ctx context.Context, opts *logoutOptions) error {
+	dir := opts.Dir()
+	rawURL, err := dir.read(urlFileName)
+	if err != nil {
+		return err
+	}
+	token, err := dir.read(sessionFileName)
+	if err != nil {
+		return err
+	}
+	if rawURL == "" && token == "" {
+		fmt.Fprintln(opts.IO.ErrOut, "You are not logged in.")
+		return nil
+	}
+	if !opts.Yes && opts.IO.CanPrompt() {
+		ok, err := opts.IO.confirm(fmt.Sprintf("Log out of %s?", rawURL))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Fprintln(opts.IO.ErrOut, "Still logged in.")
+			return nil
+		}
+	}
+	// Ending the session server-side is a courtesy: the local files go either way.
+	if u, err := parseDeploymentURL(rawURL); err == nil && token != "" {
+		if err := opts.NewClient(u, token).Logout(ctx); err != nil && !sdk.IsUnauthorized(err) {
+			fmt.Fprintf(opts.IO.ErrOut, "warning: the server did not end the session (%v); it expires on its own\n", err)
+		}
+	}
+	if err := dir.remove(sessionFileName); err != nil {
+		return err
+	}
+	if err := dir.remove(urlFileName); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Logged out of %s.\n", rawURL)
+	return nil
+}

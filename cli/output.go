@@ -1,0 +1,148 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+	"github.com/spf13/cobra"
+
+	"github.com/scopedtokens/coder/internal/lifetime"
+)
+
+// enumValue is a flag restricted to a fixed set of choices, with an error
+// that lists them.
+type enumValue struct {
+	value   string
+	choices []string
+}
+
+func newEnum(def string, choices ...string) *enumValue {
+	return &enumValue{value: def, choices: choices}
+}
+
+func (e *enumValue) String() string { return e.value }
+func (e *enumValue) Type() string   { return strings.Join(e.choices, "|") }
+func (e *enumValue) Set(s string) error {
+	if !slices.Contains(e.choices, s) {
+		return fmt.Errorf("want one of %s", strings.Join(e.choices, ", "))
+	}
+	e.value = s
+	return nil
+}
+
+// addOutputFlag registers -o/--output with its env twin and completion.
+func addOutputFlag(cmd *cobra.Command, choices ...string) *enumValue {
+	v := newEnum(choices[0], choices...)
+	cmd.Flags().VarP(v, "output", "o", "Output format")
+	withEnv(cmd.Flags(), "output", "CODER_OUTPUT")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(choices, cobra.ShellCompDirectiveNoFileComp))
+	return v
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// writeTable renders a borderless, kubectl-style table with upper-case headers.
+func writeTable(w io.Writer, headers []string, rows [][]string) error {
+	var buf bytes.Buffer
+	table := tablewriter.NewTable(&buf,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Borders: tw.BorderNone,
+			Symbols: tw.NewSymbols(tw.StyleNone),
+			Settings: tw.Settings{
+				Lines:      tw.LinesNone,
+				Separators: tw.Separators{BetweenRows: tw.Off, BetweenColumns: tw.Off, ShowHeader: tw.Off},
+			},
+		})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+		tablewriter.WithTrimSpace(tw.Off),
+		tablewriter.WithPadding(tw.Padding{Right: "  ", Overwrite: true}),
+	)
+	upper := make([]any, len(headers))
+	for i, h := range headers {
+		upper[i] = strings.ToUpper(h)
+	}
+	table.Header(upper...)
+	for _, row := range rows {
+		cells := make([]any, len(row))
+		for i, c := range row {
+			if c == "" {
+				c = "-" // keeps columns aligned for awk and eyes alike
+			}
+			cells[i] = c
+		}
+		if err := table.Append(cells...); err != nil {
+			return fmt.Errorf("render table: %w", err)
+		}
+	}
+	if err := table.Render(); err != nil {
+		return fmt.Errorf("render table: %w", err)
+	}
+	for _, line := range strings.Split(strings.TrimRight(buf.String(), "\n"), "\n") {
+		if _, err := fmt.Fprintln(w, strings.TrimRight(line, " ")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// timeFormatter renders timestamps relative to now for people at a terminal
+// and as RFC 3339 for pipes, where scripts parse them.
+type timeFormatter struct {
+	relative bool
+	now      time.Time
+}
+
+func (t timeFormatter) format(ts time.Time) string {
+	if !t.relative {
+		return ts.UTC().Format(time.RFC3339)
+	}
+	d := ts.Sub(t.now)
+	switch {
+	case d > -time.Minute && d < time.Minute:
+		return "now"
+	case d > 0:
+		return "in " + lifetime.Format(roughly(d))
+	default:
+		return lifetime.Format(roughly(-d)) + " ago"
+	}
+}
+
+// roughly keeps the two largest units, which is what a person reads anyway.
+func roughly(d time.Duration) time.Duration {
+	for _, unit := range []time.Duration{365 * 24 * time.Hour, 24 * time.Hour, time.Hour, time.Minute} {
+		if d >= unit {
+			next := unit / 24
+			switch unit {
+			case 365 * 24 * time.Hour:
+				next = 24 * time.Hour
+			case time.Hour, time.Minute:
+				next = unit / 60
+			}
+			return d.Truncate(next)
+		}
+	}
+	return d.Truncate(time.Second)
+}
+
+// neverUsed reports whether last_used is one of the server's "never" sentinels
+// (1970-01-01 on newer servers, 0001-01-01 on older ones) or predates creation.
+func neverUsed(lastUsed, created time.Time) bool {
+	return lastUsed.IsZero() || !lastUsed.After(time.Unix(0, 0)) || lastUsed.Before(created)
+}

@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/scopedtokens/coder/internal/lifetime"
+	"github.com/scopedtokens/coder/sdk"
+)
+
+type tokenConfigOptions struct {
+	IO     *IOStreams
+	Client func() (*sdk.Client, error)
+
+	User   string
+	Output *enumValue
+}
+
+func newTokenConfigCommand(f *Factory) *cobra.Command {
+	opts := &tokenConfigOptions{IO: f.IO, Client: f.Client}
+	cmd := &cobra.Command{
+		Use:   "tokenconfig",
+		Short: "Show the longest lifetime a token may have",
+		Long: `Show the maximum token lifetime for a user and which server setting caps it.
+
+The cap depends on the user the token is for: owners get
+CODER_MAX_ADMIN_TOKEN_LIFETIME (7d by default), everyone else
+CODER_MAX_TOKEN_LIFETIME (100y by default).`,
+		Example: `  coder tokenconfig
+  coder tokenconfig --user alice -o json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runTokenConfig(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.User, "user", "u", "me", "User the tokens would be for (username or ID)")
+	withEnv(cmd.Flags(), "user", "CODER_TOKEN_USER")
+	opts.Output = addOutputFlag(cmd, "text", "json")
+	return cmd
+}
+
+type tokenConfigReport struct {
+	User             string        `json:"user"`
+	MaxTokenLifetime time.Duration `json:"max_token_lifetime"` // nanoseconds, as on the wire
+	MaxLifetime      string        `json:"max_lifetime"`
+	Cap              string        `json:"cap"` // "owner" or "member"
+	ServerSetting    string        `json:"server_setting"`
+}
+
+func runTokenConfig(ctx context.Context, opts *tokenConfigOptions) error {
+	client, err := opts.Client()
+	if err != nil {
+		return err
+	}
+	var (
+		wg      sync.WaitGroup
+		cfg     sdk.TokenConfig
+		user    sdk.User
+		userErr error
+	)
+	wg.Go(func() { user, userErr = client.User(ctx, opts.User) })
+	cfg, err = client.TokenConfig(ctx, opts.User)
+	wg.Wait()
+	if err != nil {
+		return fmt.Errorf("cannot read the token config: %w", err)
+	}
+	if userErr != nil {
+		return fmt.Errorf("cannot read user %q: %w", opts.User, userErr)
+	}
+	report := tokenConfigReport{
+		User:             user.Username,
+		MaxTokenLifetime: cfg.MaxTokenLifetime,
+		MaxLifetime:      lifetime.Format(cfg.MaxTokenLifetime),
+		Cap:              "member",
+		ServerSetting:    "CODER_MAX_TOKEN_LIFETIME",
+	}
+	if user.IsOwner() {
+		report.Cap, report.ServerSetting = "owner", "CODER_MAX_ADMIN_TOKEN_LIFETIME"
+	}
+	if opts.Output.String() == "json" {
+		return writeJSON(opts.IO.Out, report)
+	}
+	_, err = fmt.Fprintf(opts.IO.Out, "Tokens for %s may live up to %s (the %s maximum, set by %s on the server).\n",
+		report.User, report.MaxLifetime, report.Cap, report.ServerSetting)
+	return err
+}

@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/scopedtokens/coder/internal/lifetime"
+	"github.com/scopedtokens/coder/internal/scopes"
+	"github.com/scopedtokens/coder/sdk"
+)
+
+// dryRunReport is the JSON form of `tokens create --dry-run`: the exact body
+// that would be posted, and what the token could do.
+type dryRunReport struct {
+	User        string                 `json:"user"`
+	Request     sdk.CreateTokenRequest `json:"request"`
+	Lifetime    string                 `json:"lifetime"`
+	ExpiresAt   *time.Time             `json:"expires_at,omitempty"`
+	MaxLifetime string                 `json:"max_lifetime,omitempty"`
+	Catalog     string                 `json:"catalog"`
+	CatalogNote string                 `json:"catalog_note,omitempty"`
+	Explanation scopes.Explanation     `json:"explanation"`
+}
+
+func writeDryRun(opts *createOptions, plan createPlan, facts serverFacts, requested time.Duration) error {
+	normalized := scopes.NormalizeAllowList(plan.allow)
+	report := dryRunReport{
+		User: plan.user,
+		Request: sdk.CreateTokenRequest{
+			Lifetime:  requested,
+			TokenName: plan.name,
+			Scopes:    scopes.ScopeNames(plan.scopes),
+			AllowList: toWire(normalized),
+		},
+		Lifetime:    "server default (7d unless the deployment changed it)",
+		Catalog:     facts.catalog.Source().String(),
+		CatalogNote: facts.catalogNote,
+		Explanation: scopes.Explain(facts.catalog, plan.scopes, plan.allow),
+	}
+	if requested > 0 {
+		report.Lifetime = lifetime.Format(requested)
+		expires := opts.Now().Add(requested).UTC().Truncate(time.Second)
+		report.ExpiresAt = &expires
+	}
+	if facts.maxLifetime > 0 {
+		report.MaxLifetime = lifetime.Format(facts.maxLifetime)
+	}
+	if opts.Output.String() == "json" {
+		return writeJSON(opts.IO.Out, report)
+	}
+
+	w := opts.IO.Out
+	name := plan.name
+	if name == "" {
+		name = "(the server picks a random name)"
+	}
+	lifetimeLine := report.Lifetime
+	if report.ExpiresAt != nil {
+		lifetimeLine += fmt.Sprintf(" (expires about %s)", report.ExpiresAt.Format(time.RFC3339))
+	}
+	if report.MaxLifetime != "" {
+		lifetimeLine += fmt.Sprintf("; maximum %s", report.MaxLifetime)
+	}
+	fmt.Fprintln(w, "Dry run: nothing was created. The request would be:")
+	fmt.Fprintf(w, "  user:        %s\n", plan.user)
+	fmt.Fprintf(w, "  name:        %s\n", name)
+	fmt.Fprintf(w, "  lifetime:    %s\n", lifetimeLine)
+	fmt.Fprintf(w, "  scopes:      %s\n", strings.Join(report.Explanation.Scopes, ", "))
+	fmt.Fprintf(w, "  allow list:  %s\n", strings.Join(report.Explanation.AllowList, ", "))
+	fmt.Fprintf(w, "  catalog:     %s\n", report.Catalog)
+	if facts.catalogNote != "" {
+		fmt.Fprintf(w, "               (%s)\n", facts.catalogNote)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "At most, the token could do the following (the user's roles still apply):")
+	if err := writeExplanationTable(w, report.Explanation); err != nil {
+		return err
+	}
+	if len(report.Explanation.Warnings) > 0 {
+		fmt.Fprintln(w)
+		for _, warning := range report.Explanation.Warnings {
+			fmt.Fprintf(w, "warning: %s [%s]\n", warning.Message, warning.Code)
+		}
+	}
+	return nil
+}
+
+func writeExplanationTable(w interface{ Write([]byte) (int, error) }, e scopes.Explanation) error {
+	rows := make([][]string, 0, len(e.Resources))
+	for _, r := range e.Resources {
+		objects := strings.Join(r.Objects, ", ")
+		if len(r.Objects) == 0 {
+			objects = "none (no allow-list entry covers it)"
+		}
+		rows = append(rows, []string{r.Resource, strings.Join(r.Actions, ", "), objects, strings.Join(r.Via, ", ")})
+	}
+	return writeTable(w, []string{"resource", "actions", "objects", "via"}, rows)
+}

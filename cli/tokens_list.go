@@ -1,0 +1,197 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/scopedtokens/coder/sdk"
+)
+
+// Table columns of list and view, in display order. Names keep upstream's
+// spelling (with spaces); `_` and `-` spellings are accepted too.
+var tokenColumns = []string{"id", "name", "scopes", "allow list", "last used", "expires at", "created at", "status", "owner"}
+
+// columnsValue is the -c/--column flag: a comma-separated subset of tokenColumns.
+type columnsValue struct{ columns []string }
+
+func (c *columnsValue) String() string { return strings.Join(c.columns, ",") }
+func (c *columnsValue) Type() string   { return "columns" }
+func (c *columnsValue) Set(s string) error {
+	var cols []string
+	for _, raw := range strings.Split(s, ",") {
+		name := canonicalColumn(raw)
+		if name == "" {
+			continue
+		}
+		if !slices.Contains(tokenColumns, name) {
+			return fmt.Errorf("unknown column %q: want some of %s", strings.TrimSpace(raw), strings.Join(columnFlagNames(), ", "))
+		}
+		cols = append(cols, name)
+	}
+	if len(cols) == 0 {
+		return fmt.Errorf("no columns given: want some of %s", strings.Join(columnFlagNames(), ", "))
+	}
+	c.columns = cols
+	return nil
+}
+
+func canonicalColumn(s string) string {
+	return strings.NewReplacer("_", " ", "-", " ").Replace(strings.ToLower(strings.TrimSpace(s)))
+}
+
+// columnFlagNames spells columns the way that needs no shell quoting.
+func columnFlagNames() []string {
+	out := make([]string, len(tokenColumns))
+	for i, c := range tokenColumns {
+		out[i] = strings.ReplaceAll(c, " ", "_")
+	}
+	return out
+}
+
+func addColumnsFlag(cmd *cobra.Command) *columnsValue {
+	v := &columnsValue{}
+	cmd.Flags().VarP(v, "column", "c", "Columns to show: "+strings.Join(columnFlagNames(), ",")+" (comma-separated)")
+	withEnv(cmd.Flags(), "column", "CODER_COLUMNS")
+	_ = cmd.RegisterFlagCompletionFunc("column", completeColumns)
+	return v
+}
+
+type listOptions struct {
+	IO     *IOStreams
+	Client func() (*sdk.Client, error)
+	Now    func() time.Time
+
+	All            bool
+	IncludeExpired bool
+	User           string
+	Output         *enumValue
+	Columns        *columnsValue
+}
+
+func newTokensListCommand(f *Factory) *cobra.Command {
+	opts := &listOptions{IO: f.IO, Client: f.Client, Now: f.Now}
+	cmd := &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List tokens",
+		Long: `List tokens, oldest first. Expired tokens are hidden unless --include-expired.
+
+On a terminal, times are relative ("in 6d", "3h ago"); when piped they are
+RFC 3339. An empty list prints "No tokens found." on stderr and nothing on
+stdout ("[]" with -o json).`,
+		Example: `  coder tokens ls
+  coder tokens ls --all --include-expired -c name,owner,expires_at
+  coder tokens ls -o json | jq -r '.[].token_name'`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runList(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVarP(&opts.All, "all", "a", false, "List the tokens of all users (needs the Owner role; others see only their own)")
+	withEnv(fl, "all", "CODER_TOKENS_ALL")
+	fl.BoolVar(&opts.IncludeExpired, "include-expired", false, "Include expired tokens")
+	withEnv(fl, "include-expired", "CODER_INCLUDE_EXPIRED")
+	fl.StringVarP(&opts.User, "user", "u", "me", "User whose tokens to list (username or ID)")
+	withEnv(fl, "user", "CODER_TOKEN_USER")
+	opts.Output = addOutputFlag(cmd, "table", "json")
+	opts.Columns = addColumnsFlag(cmd)
+	return cmd
+}
+
+func runList(ctx context.Context, opts *listOptions) error {
+	client, err := opts.Client()
+	if err != nil {
+		return err
+	}
+	tokens, err := client.Tokens(ctx, opts.User, sdk.TokensFilter{IncludeAll: opts.All, IncludeExpired: opts.IncludeExpired})
+	if err != nil {
+		return fmt.Errorf("cannot list tokens: %w", err)
+	}
+	now := opts.Now()
+	if !opts.IncludeExpired {
+		// Older servers ignore include_expired and always return expired tokens.
+		tokens = slices.DeleteFunc(tokens, func(t sdk.APIKeyWithOwner) bool { return !t.ExpiresAt.After(now) })
+	}
+	slices.SortStableFunc(tokens, func(a, b sdk.APIKeyWithOwner) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+
+	if opts.Output.String() == "json" {
+		return writeJSON(opts.IO.Out, tokens)
+	}
+	if len(tokens) == 0 {
+		fmt.Fprintln(opts.IO.ErrOut, "No tokens found.")
+		return nil
+	}
+	columns := opts.Columns.columns
+	if len(columns) == 0 {
+		columns = defaultListColumns(opts.All)
+	}
+	times := timeFormatter{relative: opts.IO.IsStdoutTTY(), now: now}
+	rows := make([][]string, len(tokens))
+	for i, t := range tokens {
+		rows[i] = tokenRow(t.APIKey, t.Username, columns, times, now)
+	}
+	return writeTable(opts.IO.Out, columns, rows)
+}
+
+// defaultListColumns adds the owner only when listing everyone's tokens,
+// decided from the parsed value (flag, env or config), not from argv.
+func defaultListColumns(all bool) []string {
+	cols := slices.DeleteFunc(slices.Clone(tokenColumns), func(c string) bool { return c == "owner" })
+	if all {
+		cols = append(cols, "owner")
+	}
+	return cols
+}
+
+func tokenRow(t sdk.APIKey, owner string, columns []string, times timeFormatter, now time.Time) []string {
+	row := make([]string, len(columns))
+	for i, col := range columns {
+		switch col {
+		case "id":
+			row[i] = t.ID
+		case "name":
+			row[i] = t.TokenName
+		case "scopes":
+			row[i] = joinSorted(t.Scopes)
+			if t.Scopes == nil && t.Scope != "" {
+				row[i] = t.Scope // older servers have only the legacy single scope
+			}
+		case "allow list":
+			row[i] = joinSorted(wireStrings(t.AllowList))
+		case "last used":
+			row[i] = "never"
+			if !neverUsed(t.LastUsed, t.CreatedAt) {
+				row[i] = times.format(t.LastUsed)
+			}
+		case "expires at":
+			row[i] = times.format(t.ExpiresAt)
+		case "created at":
+			row[i] = times.format(t.CreatedAt)
+		case "status":
+			row[i] = "active"
+			if !t.ExpiresAt.After(now) {
+				row[i] = "expired"
+			}
+		case "owner":
+			row[i] = owner
+		}
+	}
+	return row
+}
+
+func joinSorted(values []string) string {
+	sorted := slices.Clone(values)
+	slices.Sort(sorted)
+	return strings.Join(sorted, ", ")
+}

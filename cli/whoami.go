@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/scopedtokens/coder/sdk"
+)
+
+type whoamiOptions struct {
+	IO     *IOStreams
+	Client func() (*sdk.Client, error)
+
+	Output *enumValue
+}
+
+func newWhoamiCommand(f *Factory) *cobra.Command {
+	opts := &whoamiOptions{IO: f.IO, Client: f.Client}
+	cmd := &cobra.Command{
+		Use:   "whoami",
+		Short: "Show who you are logged in as, and where",
+		Example: `  coder whoami
+  coder whoami -o json | jq -r .user.username`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runWhoami(cmd.Context(), opts)
+		},
+	}
+	opts.Output = addOutputFlag(cmd, "text", "json")
+	return cmd
+}
+
+type whoamiReport struct {
+	URL           string   `json:"url"`
+	ServerVersion string   `json:"server_version"`
+	User          sdk.User `json:"user"`
+}
+
+func runWhoami(ctx context.Context, opts *whoamiOptions) error {
+	client, err := opts.Client()
+	if err != nil {
+		return err
+	}
+	var (
+		wg      sync.WaitGroup
+		info    sdk.BuildInfo
+		infoErr error
+	)
+	wg.Go(func() { info, infoErr = client.BuildInfo(ctx) })
+	user, err := client.User(ctx, "me")
+	wg.Wait()
+	if err != nil {
+		return fmt.Errorf("cannot read your user: %w", err)
+	}
+	if infoErr != nil {
+		return fmt.Errorf("cannot read the server version: %w", infoErr)
+	}
+	report := whoamiReport{URL: client.URL().String(), ServerVersion: info.Version, User: user}
+	if opts.Output.String() == "json" {
+		return writeJSON(opts.IO.Out, report)
+	}
+	roles := make([]string, 0, len(user.Roles))
+	for _, r := range user.Roles {
+		roles = append(roles, r.Name)
+	}
+	if len(roles) == 0 {
+		roles = append(roles, "member")
+	}
+	w := opts.IO.Out
+	fmt.Fprintf(w, "%s (%s) on %s\n", user.Username, user.Email, report.URL)
+	fmt.Fprintf(w, "roles:  %s\n", strings.Join(roles, ", "))
+	_, err = fmt.Fprintf(w, "server: %s\n", info.Version)
+	return err
+}

@@ -1,0 +1,272 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/scopedtokens/coder/cli"
+	"github.com/scopedtokens/coder/internal/coderdtest"
+)
+
+var updateScripts = flag.Bool("update", false, "rewrite cmp golden sections of testdata/script/*.txtar")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"coder": func() { os.Exit(cli.Main(context.Background(), os.Args[1:], cli.SystemIO())) },
+	})
+}
+
+// TestScripts runs the real binary against internal/coderdtest, one fresh
+// server, home and config directory per script.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:           filepath.Join("..", "..", "testdata", "script"),
+		UpdateScripts: *updateScripts,
+		Setup: func(env *testscript.Env) error {
+			home := filepath.Join(env.WorkDir, "home")
+			if err := os.MkdirAll(home, 0o700); err != nil {
+				return err
+			}
+			env.Setenv("HOME", home)
+			env.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+			env.Setenv("CONFIG", filepath.Join(home, ".config", "coderv2"))
+			// A developer's own Coder environment must not leak into the scripts.
+			for _, name := range []string{"CODER_URL", "CODER_SESSION_TOKEN", "CODER_CONFIG_DIR", "CODER_TOKEN_NAME",
+				"CODER_TOKEN_LIFETIME", "CODER_TOKEN_USER", "CODER_OUTPUT", "CODER_VERBOSE", "CODER_FORCE_TTY"} {
+				env.Setenv(name, "")
+			}
+			env.Values[serverKey{}] = &serverHolder{}
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"coderd":     cmdCoderd,
+			"fault":      cmdFault,
+			"requests":   cmdRequests,
+			"advance":    cmdAdvance,
+			"mint":       cmdMint,
+			"exits":      cmdExits,
+			"filemode":   cmdFileMode,
+			"nosecret":   cmdNoSecret,
+			"tokenstate": cmdTokenState,
+		},
+	})
+}
+
+type serverKey struct{}
+
+type serverHolder struct{ srv *coderdtest.Server }
+
+func server(ts *testscript.TestScript) *coderdtest.Server {
+	h := ts.Value(serverKey{}).(*serverHolder)
+	if h.srv == nil {
+		ts.Fatalf("no server: run 'coderd' first")
+	}
+	return h.srv
+}
+
+// coderd [-generation G] [-owner-max D] [-member-max D]
+// starts a stand-in Coder server and exports CODER_URL, OWNER_TOKEN,
+// MEMBER_TOKEN, OWNER_ID and MEMBER_ID.
+func cmdCoderd(ts *testscript.TestScript, neg bool, args []string) {
+	fs := flag.NewFlagSet("coderd", flag.ContinueOnError)
+	generation := fs.String("generation", string(coderdtest.Current), "server generation")
+	ownerMax := fs.Duration("owner-max", 0, "owner maximum token lifetime")
+	memberMax := fs.Duration("member-max", 0, "member maximum token lifetime")
+	if err := fs.Parse(args); err != nil {
+		ts.Fatalf("coderd: %v", err)
+	}
+	srv, err := coderdtest.Start(coderdtest.Options{
+		Generation:        coderdtest.Generation(*generation),
+		OwnerMaxLifetime:  *ownerMax,
+		MemberMaxLifetime: *memberMax,
+	})
+	ts.Check(err)
+	ts.Defer(srv.Close)
+	ts.Value(serverKey{}).(*serverHolder).srv = srv
+	ts.Setenv("CODER_URL", srv.URL)
+	ts.Setenv("OWNER_TOKEN", srv.Owner.SessionToken)
+	ts.Setenv("MEMBER_TOKEN", srv.Member.SessionToken)
+	ts.Setenv("OWNER_ID", srv.Owner.ID.String())
+	ts.Setenv("MEMBER_ID", srv.Member.ID.String())
+}
+
+// fault ROUTE key=value... injects a fault: status=N times=N retry-after=S
+// html truncate drop delay=D message=M.
+func cmdFault(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: fault ROUTE key=value...")
+	}
+	f := coderdtest.Fault{Route: args[0]}
+	for _, kv := range args[1:] {
+		key, value, _ := strings.Cut(kv, "=")
+		var err error
+		switch key {
+		case "status":
+			f.Status, err = strconv.Atoi(value)
+		case "times":
+			f.Times, err = strconv.Atoi(value)
+		case "retry-after":
+			f.RetryAfter = value
+		case "message":
+			f.Message = value
+		case "delay":
+			f.Delay, err = time.ParseDuration(value)
+		case "html":
+			f.HTML = true
+		case "truncate":
+			f.Truncate = true
+		case "drop":
+			f.Drop = true
+		default:
+			ts.Fatalf("fault: unknown setting %q", key)
+		}
+		ts.Check(err)
+	}
+	server(ts).AddFault(f)
+}
+
+// requests ROUTE N asserts how many requests the server saw for a route.
+func cmdRequests(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: requests ROUTE COUNT")
+	}
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	got := 0
+	for _, r := range server(ts).Requests() {
+		if args[0] == "*" || r.Route == args[0] {
+			got++
+		}
+	}
+	if (got == want) == neg {
+		ts.Fatalf("server saw %d requests for %s, want %s%d", got, args[0], map[bool]string{true: "not ", false: ""}[neg], want)
+	}
+}
+
+// advance D moves the server clock forward.
+func cmdAdvance(ts *testscript.TestScript, neg bool, args []string) {
+	d, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	server(ts).Advance(d)
+}
+
+// mint owner|member NAME LIFETIME [SCOPES [ALLOW]] seeds a token directly
+// and exports its key as $KEY and its ID as $KEY_ID.
+func cmdMint(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 3 {
+		ts.Fatalf("usage: mint owner|member NAME LIFETIME [SCOPES [ALLOW]]")
+	}
+	srv := server(ts)
+	user := srv.Owner
+	if args[0] == "member" {
+		user = srv.Member
+	}
+	d, err := time.ParseDuration(args[2])
+	ts.Check(err)
+	var scopes, allow []string
+	if len(args) > 3 {
+		scopes = strings.Split(args[3], ",")
+	}
+	if len(args) > 4 {
+		allow = strings.Split(args[4], ",")
+	}
+	key := srv.MintToken(user, args[1], d, scopes, allow)
+	ts.Setenv("KEY", key)
+	ts.Setenv("KEY_ID", strings.SplitN(key, "-", 2)[0])
+}
+
+// exits CODE PROGRAM ARGS... runs a program and asserts its exit code.
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits CODE PROGRAM [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	var exitErr *exec.ExitError
+	switch {
+	case errors.As(err, &exitErr):
+		got = exitErr.ExitCode()
+	case err != nil:
+		ts.Fatalf("exits: %v", err)
+	}
+	if got != want {
+		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+	}
+}
+
+// filemode MODE PATH asserts a file's permission bits, e.g. filemode 0600 f.
+func cmdFileMode(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: filemode MODE PATH")
+	}
+	want, err := strconv.ParseUint(args[0], 8, 32)
+	ts.Check(err)
+	info, err := os.Stat(ts.MkAbs(args[1]))
+	ts.Check(err)
+	if got := info.Mode().Perm(); (uint64(got) == want) == neg {
+		ts.Fatalf("%s has mode %04o, want %s%04o", args[1], got, map[bool]string{true: "not ", false: ""}[neg], want)
+	}
+}
+
+// nosecret VAR [stdout|stderr|FILE]... asserts that the value of $VAR appears
+// in none of the named outputs, without ever printing the value.
+func cmdNoSecret(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: nosecret VAR stdout|stderr|FILE...")
+	}
+	secret := ts.Getenv(args[0])
+	if len(secret) < 8 {
+		ts.Fatalf("nosecret: $%s is empty or too short to be a secret", args[0])
+	}
+	for _, where := range args[1:] {
+		var text string
+		switch where {
+		case "stdout":
+			text = ts.ReadFile("stdout")
+		case "stderr":
+			text = ts.ReadFile("stderr")
+		default:
+			text = ts.ReadFile(where)
+		}
+		// The secret half of a key is what must never leak; its ID is public.
+		_, secretPart, found := strings.Cut(secret, "-")
+		if !found {
+			secretPart = secret
+		}
+		if strings.Contains(text, secretPart) {
+			ts.Fatalf("the value of $%s (%d chars) appears in %s", args[0], len(secret), where)
+		}
+	}
+}
+
+// tokenstate ID active|expired|deleted asserts the server-side state of a token.
+func cmdTokenState(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: tokenstate ID active|expired|deleted")
+	}
+	srv := server(ts)
+	token, ok := srv.Token(args[0])
+	state := "deleted"
+	if ok {
+		state = "active"
+		if !token.ExpiresAt.After(srv.Now()) {
+			state = "expired"
+		}
+	}
+	if (state == args[1]) == neg {
+		ts.Fatalf("token %s is %s, want %s", args[0], state, args[1])
+	}
+}
+
