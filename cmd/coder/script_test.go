@@ -269,4 +269,3 @@ func cmdTokenState(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("token %s is %s, want %s", args[0], state, args[1])
 	}
 }
-
