@@ -97,7 +97,7 @@ func (s *Server) handlePostToken(w http.ResponseWriter, r *http.Request, caller 
 		writeError(w, apiErr)
 		return
 	}
-	if apiErr := s.keyGenerationError(scopes); apiErr != nil {
+	if apiErr := s.keyGenerationError(req, scopes); apiErr != nil {
 		writeError(w, apiErr)
 		return
 	}
@@ -132,15 +132,11 @@ func (s *Server) requestedScopes(req tokenRequest) ([]string, *apiError) {
 			fmt.Sprintf("invalid or unsupported API key scope: %q", name))
 	}
 	if !s.gen.hasScopes() {
-		// The legacy enum maps its two values; anything else fails in key generation.
-		switch req.scope {
-		case "":
+		// Names outside the legacy enum are only rejected by keyGenerationError.
+		if req.scope == "" {
 			return []string{scopeAll}, nil
-		case "all", "application_connect":
-			return []string{canonicalScope(req.scope)}, nil
-		default:
-			return []string{req.scope}, nil
 		}
+		return []string{canonicalScope(req.scope)}, nil
 	}
 	if len(req.scopes) > 0 {
 		for _, name := range req.scopes {
@@ -164,16 +160,21 @@ func (s *Server) requestedScopes(req tokenRequest) ([]string, *apiError) {
 
 // keyGenerationError reproduces apikey.Generate rejecting names that are not members of
 // the stored scope enum: aliases after the enum rename, anything but the two legacy values
-// before it.
-func (s *Server) keyGenerationError(scopes []string) *apiError {
-	for _, name := range scopes {
-		invalid := isScopeAlias(name)
-		if !s.gen.hasScopes() {
-			invalid = name != scopeAll && name != scopeAppConnect
+// ("all", "application_connect") before it.
+func (s *Server) keyGenerationError(req tokenRequest, scopes []string) *apiError {
+	invalid := func(name string) *apiError {
+		return newAPIError(http.StatusInternalServerError, msgCreateFailed,
+			fmt.Sprintf("generate API key: invalid API key scope: %q", name))
+	}
+	if !s.gen.hasScopes() {
+		if req.scope != "" && !isScopeAlias(req.scope) {
+			return invalid(req.scope)
 		}
-		if invalid {
-			return newAPIError(http.StatusInternalServerError, msgCreateFailed,
-				fmt.Sprintf("generate API key: invalid API key scope: %q", name))
+		return nil
+	}
+	for _, name := range scopes {
+		if isScopeAlias(name) {
+			return invalid(name)
 		}
 	}
 	return nil
