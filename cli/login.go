@@ -17,11 +17,12 @@ type loginOptions struct {
 	NewClient func(u *url.URL, token string) *sdk.Client
 	Dir       func() configDir
 
-	URLArg    string
-	URL       string // --url / CODER_URL
-	Token     string // --token / CODER_SESSION_TOKEN
-	TokenFile string // --token-file / CODER_SESSION_TOKEN_FILE
-	Email     string
+	URLArg      string
+	URL         string // --url / CODER_URL
+	Token       string // --token / CODER_SESSION_TOKEN
+	TokenSource string // which of the two Token came from, for errors
+	TokenFile   string // --token-file / CODER_SESSION_TOKEN_FILE
+	Email       string
 }
 
 func newLoginCommand(f *Factory) *cobra.Command {
@@ -50,13 +51,29 @@ before anything is saved.`,
 			if len(args) == 1 {
 				opts.URLArg = args[0]
 			}
-			opts.URL, opts.Token, opts.TokenFile = f.global.url, f.global.token, f.global.tokenFile
+			opts.URL = f.global.url
+			opts.chooseTokenSource(f)
 			return runLogin(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Email, "email", "", "Log in with this email and a password instead of a token")
 	withEnv(cmd.Flags(), "email", "CODER_EMAIL")
 	return cmd
+}
+
+// chooseTokenSource keeps only the token source every other command would
+// use: --token > --token-file > $CODER_SESSION_TOKEN > $CODER_SESSION_TOKEN_FILE.
+func (opts *loginOptions) chooseTokenSource(f *Factory) {
+	switch {
+	case f.sources["token"] == sourceFlag:
+		opts.Token, opts.TokenSource = f.global.token, "--token"
+	case f.sources["token-file"] == sourceFlag:
+		opts.TokenFile = f.global.tokenFile
+	case f.sources["token"] == sourceEnv:
+		opts.Token, opts.TokenSource = f.global.token, "$CODER_SESSION_TOKEN"
+	case f.sources["token-file"] == sourceEnv:
+		opts.TokenFile = f.global.tokenFile
+	}
 }
 
 func runLogin(ctx context.Context, opts *loginOptions) error {
@@ -80,13 +97,18 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		return err
 	}
 
-	token, err := loginToken(ctx, opts, u)
+	token, source, err := loginToken(ctx, opts, u)
 	if err != nil {
 		return err
 	}
 	user, err := opts.NewClient(u, token).User(ctx, "me")
 	if err != nil {
-		return fmt.Errorf("the session token was not accepted by %s: %w", u, err)
+		err = fmt.Errorf("the session token from %s was not accepted by %s: %w", source, u, err)
+		if sdk.IsUnauthorized(err) {
+			// Never "run coder login": that is what just failed.
+			return withHint(err, fmt.Sprintf("nothing was saved; get a new token at %s/cli-auth and try again", u))
+		}
+		return err
 	}
 	if err := dir.write(urlFileName, u.String()); err != nil {
 		return err
@@ -98,35 +120,52 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	return nil
 }
 
-// loginToken obtains the session token from the first source that has one.
-func loginToken(ctx context.Context, opts *loginOptions, u *url.URL) (string, error) {
+// loginToken obtains the session token from the first source that has one,
+// and names that source for error messages.
+func loginToken(ctx context.Context, opts *loginOptions, u *url.URL) (token, source string, err error) {
 	switch {
 	case opts.Email != "":
+		if opts.Token != "" || opts.TokenFile != "" {
+			return "", "", usageErrorf("--email cannot be combined with a session token; use one or the other")
+		}
 		password, err := loginPassword(opts)
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
 		resp, err := opts.NewClient(u, "").Login(ctx, opts.Email, password)
 		if err != nil {
-			return "", fmt.Errorf("cannot log in as %s: %w", opts.Email, err)
+			err = fmt.Errorf("cannot log in as %s: %w", opts.Email, err)
+			if sdk.IsUnauthorized(err) {
+				return "", "", withHint(err, "check the email and password; nothing was saved")
+			}
+			return "", "", err
 		}
-		return resp.SessionToken, nil
+		return resp.SessionToken, "the password login", nil
 	case opts.Token != "":
-		return opts.Token, nil
+		return opts.Token, opts.TokenSource, nil
 	case opts.TokenFile != "":
-		return readTokenFile(opts.TokenFile, opts.IO.In)
+		token, err := readTokenFile(opts.TokenFile, opts.IO.In)
+		return token, tokenFileLabel(opts.TokenFile), err
 	case !opts.IO.IsStdinTTY():
-		return readTokenFile("-", opts.IO.In)
+		token, err := readTokenFile("-", opts.IO.In)
+		return token, "standard input", err
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Get a session token at %s/cli-auth\n", u)
-	token, err := opts.IO.promptSecret("Paste your token here")
+	token, err = opts.IO.promptSecret("Paste your token here")
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	if token == "" {
-		return "", usageErrorf("no session token given")
+		return "", "", usageErrorf("no session token given")
 	}
-	return token, nil
+	return token, "the prompt", nil
+}
+
+func tokenFileLabel(path string) string {
+	if path == "-" {
+		return "standard input"
+	}
+	return path
 }
 
 func loginPassword(opts *loginOptions) (string, error) {
