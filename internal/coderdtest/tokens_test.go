@@ -30,7 +30,9 @@ func TestCreateTokenRejections(t *testing.T) {
 		manyEntries[i] = "workspace:" + wsA
 	}
 	createFailed := func(detail string) wantBody { return wantBody{message: "Failed to create API key.", detail: detail} }
-	invalidJSON := func(detail string) wantBody { return wantBody{message: "Request body must be valid JSON.", detail: detail} }
+	invalidJSON := func(detail string) wantBody {
+		return wantBody{message: "Request body must be valid JSON.", detail: detail}
+	}
 	lifetimeInvalid := func(detail string) wantBody {
 		return wantBody{message: "Failed to validate create API key request.", detail: detail}
 	}
@@ -70,6 +72,8 @@ func TestCreateTokenRejections(t *testing.T) {
 			want: createFailed(`invalid or unsupported API key scope: "*:*"`)},
 		{name: "legacy scope is case-sensitive", body: `{"scope":"Workspace:Read"}`, status: 400,
 			want: createFailed(`invalid or unsupported API key scope: "Workspace:Read"`)},
+		{name: "scope outside overridden catalog", opts: Options{ScopeCatalog: []string{"workspace:read"}}, body: `{"scopes":["template:read"]}`,
+			status: 400, want: createFailed(`invalid or unsupported API key scope: "template:read"`)},
 		{name: "bad scope checked before allow list", body: `{"scopes":["nope"],"allow_list":` + allowListJSON(manyEntries...) + `}`, status: 400,
 			want: createFailed(`invalid or unsupported API key scope: "nope"`)},
 		{name: "alias in scopes before fix", generation: PreAliasFix, body: `{"scopes":["workspace:read","all"]}`, status: 500,
