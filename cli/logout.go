@@ -64,9 +64,7 @@ func runLogout(ctx context.Context, opts *logoutOptions) error {
 	}
 	// Ending the session server-side is a courtesy: the local files go either way.
 	if u, err := parseDeploymentURL(rawURL); err == nil && token != "" {
-		if err := opts.NewClient(u, token).Logout(ctx); err != nil && !sdk.IsUnauthorized(err) {
-			fmt.Fprintf(opts.IO.ErrOut, "warning: the server did not end the session (%v); it expires on its own\n", err)
-		}
+		endServerSession(ctx, opts, opts.NewClient(u, token), token)
 	}
 	if err := dir.remove(sessionFileName); err != nil {
 		return err
@@ -76,4 +74,29 @@ func runLogout(ctx context.Context, opts *logoutOptions) error {
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Logged out of %s.\n", rawURL)
 	return nil
+}
+
+// endServerSession ends the stored session on the server, unless the stored
+// token is an API token: POST /users/logout deletes whatever key made the
+// call, and a token someone pasted into `coder login` may be in use elsewhere.
+func endServerSession(ctx context.Context, opts *logoutOptions, client *sdk.Client, token string) {
+	warn := func(err error) {
+		fmt.Fprintf(opts.IO.ErrOut, "warning: the server did not end the session (%v); it expires on its own\n", err)
+	}
+	if id, _, ok := sdk.SplitToken(token); ok {
+		key, err := client.TokenByID(ctx, "me", id)
+		switch {
+		case sdk.IsUnauthorized(err):
+			return // already ended or expired
+		case err == nil && key.LoginType == "token":
+			fmt.Fprintf(opts.IO.ErrOut, "The stored session is the API token %s; it stays valid. Remove it with: coder tokens rm %s\n", id, id)
+			return
+		case err != nil && !sdk.IsNotFound(err) && !sdk.IsForbidden(err):
+			warn(err)
+			return
+		}
+	}
+	if err := client.Logout(ctx); err != nil && !sdk.IsUnauthorized(err) {
+		warn(err)
+	}
 }

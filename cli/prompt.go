@@ -48,6 +48,11 @@ func (s *IOStreams) readLine() (string, error) {
 		s.lines = bufio.NewReader(s.In)
 	}
 	line, err := s.lines.ReadString('\n')
+	if !s.stderrTTY {
+		// The terminal echoed the answer and its newline, but not into a
+		// redirected stderr: end the prompt's line there too.
+		fmt.Fprintln(s.ErrOut)
+	}
 	if err != nil && line == "" {
 		return "", fmt.Errorf("no answer on standard input: %w", err)
 	}
