@@ -1,7 +1,6 @@
 package scopes
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -193,7 +192,10 @@ func NormalizeAllowList(entries []AllowEntry) []AllowEntry {
 		out = append(out, e)
 	}
 	slices.SortFunc(out, func(a, b AllowEntry) int {
-		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.ID, b.ID))
+		if byType := strings.Compare(a.Type, b.Type); byType != 0 {
+			return byType
+		}
+		return strings.Compare(a.ID, b.ID)
 	})
 	return out
 }

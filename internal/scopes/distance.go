@@ -3,6 +3,7 @@ package scopes
 import (
 	"cmp"
 	"slices"
+	"unicode/utf8"
 )
 
 // levenshtein is the edit distance between a and b counted in runes
@@ -40,9 +41,15 @@ func nearest(word string, candidates []string, limit int) []string {
 		name     string
 		distance int
 	}
-	threshold := closeEnough(len([]rune(word)))
+	length := utf8.RuneCountInString(word)
+	threshold := closeEnough(length)
 	var hits []scored
 	for _, candidate := range candidates {
+		// The length difference is a lower bound of the distance; skipping
+		// on it keeps long garbage input cheap.
+		if abs(length-utf8.RuneCountInString(candidate)) > threshold {
+			continue
+		}
 		if d := levenshtein(word, candidate); d <= threshold {
 			hits = append(hits, scored{candidate, d})
 		}
@@ -53,4 +60,11 @@ func nearest(word string, candidates []string, limit int) []string {
 		names = append(names, s.name)
 	}
 	return names
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

@@ -171,12 +171,13 @@ func admittedObjects(resource string, entries []AllowEntry, restricted bool) []s
 		case e.Type != resource && e.Type != wildcard:
 		case e.ID == wildcard:
 			return []string{wildcard}
-		case !slices.Contains(objects, e.ID):
+		default:
 			objects = append(objects, e.ID)
 		}
 	}
+	// *:<id> and T:<id> may name the same ID.
 	slices.Sort(objects)
-	return objects
+	return slices.Compact(objects)
 }
 
 // checkCoverage warns about granted types the allow list makes unusable or

@@ -116,6 +116,16 @@ func TestExplain(t *testing.T) {
 			wantWarnings: []Warning{},
 		},
 		{
+			name:      "an id listed both typed and as *:<id> is admitted once",
+			scopes:    []string{"template:read"},
+			allow:     []string{"template:" + wsID, "*:" + wsID, "template:" + wsIDAlt},
+			wantAllow: []string{"*:" + wsID, "template:" + wsID, "template:" + wsIDAlt},
+			wantResources: []string{
+				"template [read] via [template:read] objects [" + wsID + " " + wsIDAlt + "]",
+			},
+			wantWarnings: []Warning{},
+		},
+		{
 			name:      "*:<id> admits that id for every type",
 			scopes:    []string{"template:read"},
 			allow:     []string{"*:" + wsID},
