@@ -132,7 +132,7 @@ func newRootCommand(f *Factory) *cobra.Command {
 	withEnv(pf, "timeout", "CODER_TIMEOUT")
 	pf.BoolVarP(&f.global.verbose, "verbose", "v", false, "Log HTTP requests and responses to stderr, with secrets redacted")
 	withEnv(pf, "verbose", "CODER_VERBOSE")
-	pf.StringArrayVar(&f.global.headers, "header", nil, "Extra HTTP header for every request, as key=value (repeatable)")
+	pf.StringArrayVar(&f.global.headers, "header", nil, "Extra HTTP header for every request, as `key=value` (repeatable)")
 	withEnv(pf, "header", "CODER_HEADER")
 	pf.BoolVar(&f.global.forceTTY, "force-tty", false, "Format output as for a terminal even when it is piped")
 	withEnv(pf, "force-tty", "CODER_FORCE_TTY")
