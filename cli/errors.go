@@ -66,6 +66,24 @@ func withHint(err error, hint string) error {
 	return &hintedError{err: err, hint: hint}
 }
 
+// codedError overrides the exit code its cause would map to, for the few
+// cases where the HTTP status misleads (a scoped token reading its own user
+// gets 404, but the fix is a permission, not a name).
+type codedError struct {
+	err  error
+	code int
+}
+
+func (e *codedError) Error() string { return e.err.Error() }
+func (e *codedError) Unwrap() error { return e.err }
+
+func withExitCode(err error, code int) error {
+	if err == nil {
+		return nil
+	}
+	return &codedError{err: err, code: code}
+}
+
 // silentError has already been reported to the user; only its exit code is left.
 type silentError struct{ code int }
 
@@ -79,6 +97,10 @@ func exitCode(err error) int {
 	var silent *silentError
 	if errors.As(err, &silent) {
 		return silent.code
+	}
+	var coded *codedError
+	if errors.As(err, &coded) {
+		return coded.code
 	}
 	var usage *usageError
 	if errors.As(err, &usage) {

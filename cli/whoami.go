@@ -54,7 +54,13 @@ func runWhoami(ctx context.Context, opts *whoamiOptions) error {
 	user, err := client.User(ctx, "me")
 	wg.Wait()
 	if err != nil {
-		return fmt.Errorf("cannot read your user: %w", err)
+		err = fmt.Errorf("cannot read your user: %w", err)
+		if sdk.IsNotFound(err) {
+			// The server hides users a scoped token may not read behind a 404.
+			return withExitCode(withHint(err, "the session token is probably scoped without user:read, which whoami needs; "+
+				"the token still works for what its scopes allow"), exitAuth)
+		}
+		return err
 	}
 	if infoErr != nil {
 		return fmt.Errorf("cannot read the server version: %w", infoErr)
