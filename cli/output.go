@@ -146,3 +146,17 @@ func roughly(d time.Duration) time.Duration {
 func neverUsed(lastUsed, created time.Time) bool {
 	return lastUsed.IsZero() || !lastUsed.After(time.Unix(0, 0)) || lastUsed.Before(created)
 }
+
+// julianYear is the year Coder's defaults are written in: 876600h is
+// CODER_MAX_TOKEN_LIFETIME's "100 years" of 365.25 days.
+const julianYear = 8766 * time.Hour
+
+// formatLimit renders a server maximum for people. Whole Julian years read as
+// "100y" rather than "100y25d"; --lifetime 100y (365-day years) still fits
+// under such a limit, so the advice stays valid.
+func formatLimit(d time.Duration) string {
+	if d > 0 && d%julianYear == 0 && d%(365*24*time.Hour) != 0 {
+		return fmt.Sprintf("%dy", d/julianYear)
+	}
+	return lifetime.Format(d)
+}

@@ -277,8 +277,8 @@ func overMaxError(ctx context.Context, client *sdk.Client, user string, requeste
 			cap = fmt.Sprintf("the member maximum for %s, set by CODER_MAX_TOKEN_LIFETIME on the server", u.Username)
 		}
 	}
-	return withHint(usageErrorf("--lifetime %s is longer than %s allowed (%s)", lifetime.Format(requested), lifetime.Format(max), cap),
-		fmt.Sprintf("use --lifetime %s or shorter, or --lifetime max", lifetime.Format(max)))
+	return withHint(usageErrorf("--lifetime %s is longer than %s allowed (%s)", lifetime.Format(requested), formatLimit(max), cap),
+		fmt.Sprintf("use --lifetime %s or shorter, or --lifetime max", formatLimit(max)))
 }
 
 // createFailure adds what a person needs to know to a failed POST.

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/scopedtokens/coder/internal/lifetime"
 	"github.com/scopedtokens/coder/internal/scopes"
 	"github.com/scopedtokens/coder/sdk"
 )
@@ -39,12 +38,12 @@ func writeDryRun(opts *createOptions, plan createPlan, facts serverFacts, reques
 		Explanation: scopes.Explain(facts.catalog, plan.scopes, plan.allow),
 	}
 	if requested > 0 {
-		report.Lifetime = lifetime.Format(requested)
+		report.Lifetime = formatLimit(requested)
 		expires := opts.Now().Add(requested).UTC().Truncate(time.Second)
 		report.ExpiresAt = &expires
 	}
 	if facts.maxLifetime > 0 {
-		report.MaxLifetime = lifetime.Format(facts.maxLifetime)
+		report.MaxLifetime = formatLimit(facts.maxLifetime)
 	}
 	if opts.Output.String() == "json" {
 		return writeJSON(opts.IO.Out, report)
