@@ -455,7 +455,13 @@ func (s *Server) record(r *http.Request, route string, body []byte) {
 func (s *Server) Requests() []RecordedRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]RecordedRequest(nil), s.requests...)
+	out := make([]RecordedRequest, len(s.requests))
+	for i, r := range s.requests {
+		r.Header = r.Header.Clone() // callers may edit what they get without touching the log
+		r.Body = append([]byte(nil), r.Body...)
+		out[i] = r
+	}
+	return out
 }
 
 // ResetRequests forgets the recorded requests.
