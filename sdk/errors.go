@@ -143,7 +143,7 @@ func errorFromBody(a httpAnswer, secrets []string) *Error {
 			e.Detail = truncate(a.body, noMessageDetailLimit)
 		} else if resp.Message == "" {
 			e.Message = fmt.Sprintf("unexpected status code %d, response has no message", a.status)
-			e.Detail = truncate(a.body, noMessageDetailLimit)
+			e.Detail = truncate(withoutSecretFields(a.body), noMessageDetailLimit)
 		} else {
 			e.Response = resp
 		}
@@ -217,6 +217,20 @@ func scrub(s string, secrets []string) string {
 		}
 	}
 	return s
+}
+
+// withoutSecretFields redacts secret-bearing JSON fields (an unexpected status may still
+// carry a minted key) and otherwise returns body unchanged, so details match upstream.
+func withoutSecretFields(body []byte) []byte {
+	redacted, ok := redactJSON(body)
+	if !ok {
+		return body
+	}
+	var compact bytes.Buffer
+	if json.Compact(&compact, body) == nil && bytes.Equal(compact.Bytes(), redacted) {
+		return body
+	}
+	return redacted
 }
 
 // secretsOf lists the strings that must never be printed for a token: the whole token

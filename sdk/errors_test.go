@@ -86,6 +86,18 @@ func TestErrorFromBody(t *testing.T) {
 				Detail: longJSON[:1024] + "..."}},
 		},
 		{
+			name: "a secret field in a body without message is redacted", status: 202, contentType: "application/json",
+			body: `{"key": "WuoWs4ZsMX-0123456789abcdefABCDEF"}`,
+			want: Error{StatusCode: 202, Response: Response{Message: "unexpected status code 202, response has no message",
+				Detail: `{"key":"[REDACTED]"}`}},
+		},
+		{
+			name: "JSON without message or secrets keeps its layout", status: 500, contentType: "application/json",
+			body: `{"error": "boom"}`,
+			want: Error{StatusCode: 500, Response: Response{Message: "unexpected status code 500, response has no message",
+				Detail: `{"error": "boom"}`}},
+		},
+		{
 			name: "broken JSON", status: 500, contentType: "application/json",
 			body: `{"message":`,
 			want: Error{StatusCode: 500, Response: Response{Message: "unexpected status code 500, response is not valid JSON",

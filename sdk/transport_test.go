@@ -658,7 +658,9 @@ func TestSuccessStatusPerCall(t *testing.T) {
 }
 
 func TestListNullIsEmptyNotNil(t *testing.T) {
-	srv := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeJSON(w, 200, "null") })
+	srv := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		writeJSON(w, 200, string(fixture(t, "tokens_null.json")))
+	})
 	got, err := newTestClient(t, srv.URL).Tokens(context.Background(), "me", TokensFilter{})
 	if err != nil {
 		t.Fatal(err)

@@ -14,11 +14,15 @@ import (
 // fixture reads a literal wire example from testdata/sdk.
 func fixture(t *testing.T, name string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "sdk", name))
+	data, err := readFixture(name)
 	if err != nil {
 		t.Fatalf("read fixture: %v", err)
 	}
 	return data
+}
+
+func readFixture(name string) ([]byte, error) {
+	return os.ReadFile(filepath.Join("..", "testdata", "sdk", name))
 }
 
 // assertJSONEqual compares two JSON documents by meaning (key order and whitespace ignored).
