@@ -66,7 +66,11 @@ func runTokenConfig(ctx context.Context, opts *tokenConfigOptions) error {
 	cfg, err = client.TokenConfig(ctx, opts.User)
 	wg.Wait()
 	if err != nil {
-		return fmt.Errorf("cannot read the token config: %w", err)
+		err = fmt.Errorf("cannot read the token config: %w", err)
+		if sdk.IsNotFound(err) && opts.User != "me" {
+			return withHint(err, fmt.Sprintf("check the user %q; only owners can see other users' settings", opts.User))
+		}
+		return err
 	}
 	if userErr != nil {
 		return fmt.Errorf("cannot read user %q: %w", opts.User, userErr)
@@ -84,7 +88,16 @@ func runTokenConfig(ctx context.Context, opts *tokenConfigOptions) error {
 	if opts.Output.String() == "json" {
 		return writeJSON(opts.IO.Out, report)
 	}
-	_, err = fmt.Fprintf(opts.IO.Out, "Tokens for %s may live up to %s (the %s maximum, set by %s on the server).\n",
-		report.User, report.MaxLifetime, report.Cap, report.ServerSetting)
+	_, err = fmt.Fprintf(opts.IO.Out, "Tokens for %s may live up to %s (%s, the %s maximum, set by %s on the server).\n",
+		report.User, report.MaxLifetime, settingValue(cfg.MaxTokenLifetime), report.Cap, report.ServerSetting)
 	return err
+}
+
+// settingValue writes a duration the way server operators set it
+// (876600h, not 876600h0m0s), so it can be matched against their config.
+func settingValue(d time.Duration) string {
+	if d > 0 && d%time.Hour == 0 {
+		return fmt.Sprintf("%dh", d/time.Hour)
+	}
+	return d.String()
 }
