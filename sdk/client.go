@@ -239,9 +239,8 @@ func (c *Client) send(ctx context.Context, cl call) (httpAnswer, error) {
 			answer.redirectedFrom, answer.url = display, final
 		}
 	}
-	secrets := append(append([]string(nil), c.secrets...), cl.secrets...)
 	if !cl.success(answer.status) {
-		return answer, errorFromBody(answer, secrets)
+		return answer, errorFromBody(answer, c.secretsFor(cl))
 	}
 	return answer, nil
 }
@@ -252,7 +251,12 @@ func (c *Client) sendJSON(ctx context.Context, cl call, out any) error {
 	if err != nil {
 		return err
 	}
-	return decodeSuccess(answer, out, append(append([]string(nil), c.secrets...), cl.secrets...))
+	return decodeSuccess(answer, out, c.secretsFor(cl))
+}
+
+// secretsFor lists what errors of this call must not contain.
+func (c *Client) secretsFor(cl call) []string {
+	return append(append([]string(nil), c.secrets...), cl.secrets...)
 }
 
 // displayURL is the request URL as errors show it before resty has composed it.

@@ -210,9 +210,12 @@ func scrubError(e *Error, secrets []string) {
 	}
 }
 
+// minScrubLength keeps a very short password from mangling ordinary words in messages.
+const minScrubLength = 6
+
 func scrub(s string, secrets []string) string {
 	for _, secret := range secrets {
-		if secret != "" {
+		if len(secret) >= minScrubLength {
 			s = strings.ReplaceAll(s, secret, redactionMarker)
 		}
 	}

@@ -240,3 +240,19 @@ type timeoutErr struct{}
 func (timeoutErr) Error() string   { return "i/o timeout" }
 func (timeoutErr) Timeout() bool   { return true }
 func (timeoutErr) Temporary() bool { return true }
+
+func TestScrubIgnoresSecretsTooShortToMatchSafely(t *testing.T) {
+	tests := []struct {
+		secret string
+		want   string
+	}{
+		{secret: "or", want: "Incorrect email or password."},
+		{secret: "passw", want: "Incorrect email or password."},
+		{secret: "password", want: "Incorrect email or [REDACTED]."},
+	}
+	for _, tt := range tests {
+		if got := scrub("Incorrect email or password.", []string{tt.secret}); got != tt.want {
+			t.Errorf("scrub with a %d-byte secret = %q, want %q", len(tt.secret), got, tt.want)
+		}
+	}
+}
