@@ -320,8 +320,9 @@ func (s *Server) AddUser(username string, owner bool) User {
 
 // MintToken stores a token for u directly, bypassing the HTTP handler, and returns the key.
 // Zero values mean the server defaults: random name, default lifetime, ["coder:all"],
-// ["*:*"]. Aliases are canonicalised and the allow list normalised as on create; invalid
-// allow-list entries or an unknown user panic, as they are mistakes in the calling test.
+// ["*:*"]. Aliases are canonicalised and the allow list normalised as on create; lifetime
+// and scope names are not validated. Invalid allow-list entries, an unknown user or a name
+// the user already uses panic, as they are mistakes in the calling test.
 func (s *Server) MintToken(u User, name string, lifetime time.Duration, scopes, allowList []string) string {
 	targets := make([]allowListTarget, 0, len(allowList))
 	for _, entry := range allowList {
@@ -330,9 +331,6 @@ func (s *Server) MintToken(u User, name string, lifetime time.Duration, scopes, 
 			panic(fmt.Sprintf("coderdtest: MintToken: %v", err))
 		}
 		targets = append(targets, target)
-	}
-	if name == "" {
-		name = randomTokenName()
 	}
 	if lifetime == 0 {
 		lifetime = s.defaultLife
@@ -345,6 +343,14 @@ func (s *Server) MintToken(u User, name string, lifetime time.Duration, scopes, 
 	defer s.mu.Unlock()
 	if s.userByIDLocked(u.ID) == nil {
 		panic(fmt.Sprintf("coderdtest: MintToken: unknown user %s", u.ID))
+	}
+	if name == "" {
+		name = randomTokenName()
+		for s.tokenNameTakenLocked(u.ID, name) {
+			name = randomTokenName()
+		}
+	} else if s.tokenNameTakenLocked(u.ID, name) {
+		panic(fmt.Sprintf("coderdtest: MintToken: %s already has a token named %q", u.Username, name))
 	}
 	return s.insertKeyLocked(keyRecord{
 		userID:    u.ID,

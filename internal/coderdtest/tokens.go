@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // tokenRequest is the decoded create body, independent of the generation's wire struct.
@@ -61,6 +63,17 @@ func (s *Server) decodeTokenRequest(w http.ResponseWriter, r *http.Request) (tok
 	}, true
 }
 
+// tokenNameTakenLocked reports whether user already has a token called name (the unique
+// index covers login_type token only, expired tokens included).
+func (s *Server) tokenNameTakenLocked(user uuid.UUID, name string) bool {
+	for _, k := range s.keys {
+		if k.userID == user && k.loginType == loginTypeToken && k.name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // handlePostToken follows postToken's order: decode, system user, scopes, name, allow
 // list, lifetime, key generation, insert.
 func (s *Server) handlePostToken(w http.ResponseWriter, r *http.Request, caller *principal) {
@@ -82,10 +95,6 @@ func (s *Server) handlePostToken(w http.ResponseWriter, r *http.Request, caller 
 		writeError(w, apiErr)
 		return
 	}
-	name := req.name
-	if name == "" {
-		name = randomTokenName()
-	}
 	if len(req.allowList) > maxAllowListSize {
 		writeError(w, newAPIError(http.StatusBadRequest, msgCreateFailed,
 			fmt.Sprintf("allow_list has %d entries; max allowed is %d", len(req.allowList), maxAllowListSize)))
@@ -103,15 +112,22 @@ func (s *Server) handlePostToken(w http.ResponseWriter, r *http.Request, caller 
 	}
 
 	s.mu.Lock()
-	for _, k := range s.keys {
-		if k.userID == target.ID && k.loginType == loginTypeToken && k.name == name {
-			s.mu.Unlock()
-			writeJSON(w, http.StatusConflict, response{
-				Message:     fmt.Sprintf("A token with name %q already exists.", name),
-				Validations: []validationError{{Field: "name", Detail: "This value is already in use and should be unique."}},
-			})
-			return
+	name := req.name
+	if name == "" {
+		// Upstream could collide and answer 409; a test fixture must not flake, so pick an
+		// unused name instead.
+		name = randomTokenName()
+		for s.tokenNameTakenLocked(target.ID, name) {
+			name = randomTokenName()
 		}
+	}
+	if s.tokenNameTakenLocked(target.ID, name) {
+		s.mu.Unlock()
+		writeJSON(w, http.StatusConflict, response{
+			Message:     fmt.Sprintf("A token with name %q already exists.", name),
+			Validations: []validationError{{Field: "name", Detail: "This value is already in use and should be unique."}},
+		})
+		return
 	}
 	key := s.insertKeyLocked(keyRecord{
 		userID:    target.ID,

@@ -625,3 +625,29 @@ func TestConcurrentCreatesAreSafe(t *testing.T) {
 		t.Fatalf("listed %d tokens, want %d", len(listed), workers)
 	}
 }
+
+func TestUnnamedTokensNeverCollide(t *testing.T) {
+	s := newTestServer(t, Options{})
+	seen := map[string]bool{}
+	for i := 0; i < 300; i++ {
+		view, _ := getTokenByID(t, s, s.Member.SessionToken, keyID(createToken(t, s, s.Member.SessionToken, "me", `{}`)))
+		stored, _ := s.Token(keyID(s.MintToken(s.Member, "", 0, nil, nil)))
+		for _, name := range []string{view.TokenName, stored.Name} {
+			if seen[name] {
+				t.Fatalf("generated name %q twice for one user", name)
+			}
+			seen[name] = true
+		}
+	}
+}
+
+func TestMintTokenRejectsTakenName(t *testing.T) {
+	s := newTestServer(t, Options{})
+	s.MintToken(s.Member, "ci", 0, nil, nil)
+	defer func() {
+		if recover() == nil {
+			t.Fatal("minting a second token named ci did not panic")
+		}
+	}()
+	s.MintToken(s.Member, "ci", 0, nil, nil)
+}
