@@ -513,9 +513,18 @@ func TestTimeoutWhileReadingTheBody(t *testing.T) {
 		case <-time.After(3 * time.Second):
 		}
 	})
-	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Timeout = 30 * time.Millisecond })
-	if _, err := c.BuildInfo(context.Background()); !IsTimeout(err) {
-		t.Fatalf("err = %v, want a timeout", err)
+	for _, debug := range []bool{false, true} {
+		t.Run(fmt.Sprintf("debug=%v", debug), func(t *testing.T) {
+			c := newTestClient(t, srv.URL, func(cfg *Config) {
+				cfg.Timeout = 30 * time.Millisecond
+				if debug {
+					cfg.Debug = io.Discard // the debug transport reads bodies itself
+				}
+			})
+			if _, err := c.BuildInfo(context.Background()); !IsTimeout(err) {
+				t.Fatalf("err = %v, want a timeout", err)
+			}
+		})
 	}
 }
 
