@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -45,10 +46,14 @@ func envName(f *pflag.Flag) string {
 	return ""
 }
 
-// Flags config.yaml may not set: a token there would be a secret at rest
-// outside the 0600 session file, and the config directory cannot name itself.
-var notFromConfigFile = map[string]bool{
-	"token": true, "token-file": true, "global-config": true,
+// Settings config.yaml may not hold, and why: a token there would be a secret
+// at rest outside the 0600 session file, and the config directory cannot name
+// itself. Naming one is an error rather than silently ignored, so nobody
+// believes a token in config.yaml is in use.
+var notFromConfigFile = []struct{ name, why string }{
+	{"token", "keep the session token in the session file ('coder login'), a --token-file or $CODER_SESSION_TOKEN"},
+	{"token-file", "set $CODER_SESSION_TOKEN_FILE or pass --token-file instead"},
+	{"global-config", "the config directory cannot be chosen from inside itself; use --global-config or $CODER_CONFIG_DIR"},
 }
 
 // bindEnvironment fills every flag the user did not set on the command line
@@ -76,6 +81,9 @@ func bindEnvironment(cmd *cobra.Command, dir configDir) (map[string]valueSource,
 		}
 		value := v.GetString(f.Name)
 		if err := setFlagFromString(f, value); err != nil {
+			if choiceOfAnotherCommand(cmd, f.Name, value) {
+				return // e.g. CODER_OUTPUT=table is for list; whoami keeps its default
+			}
 			bindErr = usageErrorf("invalid value %q in $%s for --%s: %w", value, env, f.Name, err)
 			return
 		}
@@ -90,22 +98,56 @@ func bindEnvironment(cmd *cobra.Command, dir configDir) (map[string]valueSource,
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return sources, nil
 	}
-	v.SetConfigFile(path)
-	v.SetConfigType("yaml")
-	if err := v.ReadInConfig(); err != nil {
+	// A viper of its own: the one above would answer Get with an environment
+	// value that was skipped, instead of the file's.
+	file := viper.New()
+	file.SetConfigFile(path)
+	file.SetConfigType("yaml")
+	if err := file.ReadInConfig(); err != nil {
 		return nil, usageErrorf("read %s: %w", path, err)
 	}
+	for _, forbidden := range notFromConfigFile {
+		if file.InConfig(forbidden.name) {
+			return nil, usageErrorf("%s may not set %q: %s", path, forbidden.name, forbidden.why)
+		}
+	}
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
-		if bindErr != nil || sources[f.Name] != sourceDefault || notFromConfigFile[f.Name] || !v.InConfig(f.Name) {
+		if bindErr != nil || sources[f.Name] != sourceDefault || !file.InConfig(f.Name) {
 			return
 		}
-		if err := setFlagFromConfig(f, v.Get(f.Name)); err != nil {
+		if err := setFlagFromConfig(f, file.Get(f.Name)); err != nil {
+			if choiceOfAnotherCommand(cmd, f.Name, fmt.Sprint(file.Get(f.Name))) {
+				return
+			}
 			bindErr = usageErrorf("invalid value for %q in %s: %w", f.Name, path, err)
 			return
 		}
 		sources[f.Name] = sourceConfigFile
 	})
 	return sources, bindErr
+}
+
+// choiceOfAnotherCommand reports whether value is one of the choices another
+// command offers for a flag of the same name. Environment variables and
+// config.yaml are shared by every command, so "output: table" must not break
+// whoami, whose --output knows only text and json; a typo still fails.
+func choiceOfAnotherCommand(cmd *cobra.Command, name, value string) bool {
+	found := false
+	var visit func(c *cobra.Command)
+	visit = func(c *cobra.Command) {
+		if c != cmd {
+			if f := c.LocalFlags().Lookup(name); f != nil {
+				if enum, ok := f.Value.(*enumValue); ok && slices.Contains(enum.choices, value) {
+					found = true
+				}
+			}
+		}
+		for _, sub := range c.Commands() {
+			visit(sub)
+		}
+	}
+	visit(cmd.Root())
+	return found
 }
 
 // setFlagFromString applies an environment value. List flags take a

@@ -394,6 +394,10 @@ func (f *Factory) hintFor(err error) string {
 		}
 	case http.StatusForbidden:
 		return "your roles, or the scopes of the session token, do not allow this"
+	case http.StatusNotFound:
+		if apiErr.Message == routeNotFound {
+			return "the server does not serve this API path; check the deployment URL (--url, $CODER_URL or the url file)"
+		}
 	case http.StatusTooManyRequests:
 		return "the server is rate limiting requests; wait a minute and try again"
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -58,6 +59,7 @@ func TestScripts(t *testing.T) {
 			"filemode":   cmdFileMode,
 			"nosecret":   cmdNoSecret,
 			"tokenstate": cmdTokenState,
+			"reqheader":  cmdReqHeader,
 		},
 	})
 }
@@ -268,4 +270,25 @@ func cmdTokenState(ts *testscript.TestScript, neg bool, args []string) {
 	if (state == args[1]) == neg {
 		ts.Fatalf("token %s is %s, want %s", args[0], state, args[1])
 	}
+}
+
+// reqheader ROUTE NAME VALUE asserts that the most recent request the server
+// saw for a route ("*" for any) carried header NAME with VALUE among its values.
+func cmdReqHeader(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: reqheader ROUTE NAME VALUE")
+	}
+	requests := server(ts).Requests()
+	for i := len(requests) - 1; i >= 0; i-- {
+		r := requests[i]
+		if args[0] != "*" && r.Route != args[0] {
+			continue
+		}
+		if slices.Contains(r.Header.Values(args[1]), args[2]) == neg {
+			ts.Fatalf("%s %s: header %s is %q, want %s%q", r.Method, r.Path, args[1], r.Header.Values(args[1]),
+				map[bool]string{true: "not ", false: ""}[neg], args[2])
+		}
+		return
+	}
+	ts.Fatalf("server saw no requests for %s", args[0])
 }
