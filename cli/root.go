@@ -380,15 +380,22 @@ func (f *Factory) hintFor(err error) string {
 		if f.creds == nil {
 			return "run 'coder login <url>'"
 		}
+		verdict := "was rejected"
+		if strings.Contains(apiErr.Detail, "expired") {
+			verdict = "has expired"
+		}
 		switch f.creds.tokenSource {
 		case tokenFromFlag:
-			return "the session token given with --token was rejected; pass a valid one"
-		case tokenFromFileFlag, tokenFromFileEnv:
-			return fmt.Sprintf("the session token read from %s was rejected; replace it with a valid one", f.creds.tokenPath)
+			return fmt.Sprintf("the session token given with --token %s; pass a valid one", verdict)
+		case tokenFromFileFlag:
+			return fmt.Sprintf("the session token read from %s (--token-file) %s; replace it with a valid one", tokenFileLabel(f.creds.tokenPath), verdict)
+		case tokenFromFileEnv:
+			return fmt.Sprintf("the session token read from %s ($CODER_SESSION_TOKEN_FILE) %s; replace it, or unset the variable to use the stored session", f.creds.tokenPath, verdict)
 		case tokenFromEnv:
-			return "CODER_SESSION_TOKEN is set and the server rejected it; set it to a valid token or unset it to use the stored session"
+			// Not "coder login": the variable would still win over a new session.
+			return fmt.Sprintf("the session token in $CODER_SESSION_TOKEN %s; set it to a valid token, or unset it to use the stored session", verdict)
 		case tokenFromSessionFile:
-			return "your stored session was rejected; log in again with 'coder login'"
+			return fmt.Sprintf("your stored session %s; log in again with 'coder login'", verdict)
 		default:
 			return "no session token is set; run 'coder login <url>' or set CODER_SESSION_TOKEN"
 		}
