@@ -145,7 +145,7 @@ func renderError(w io.Writer, err error, hint string) {
 		}
 		fmt.Fprintf(w, "error: %s\n", msg)
 		if apiErr.Detail != "" {
-			fmt.Fprintf(w, "  %s\n", indentContinuation(apiErr.Detail))
+			fmt.Fprintf(w, "  %s\n", indentContinuation(readableDetail(apiErr.Detail)))
 		}
 		for _, v := range apiErr.Validations {
 			fmt.Fprintf(w, "  %s: %s\n", v.Field, v.Detail)
@@ -173,6 +173,22 @@ func contextPrefix(err error, apiErr *sdk.Error) string {
 		return ""
 	}
 	return strings.TrimSuffix(strings.TrimSpace(prefix), ":")
+}
+
+// readableDetail replaces a proxy's HTML error page with its title: the
+// markup says nothing a person needs, and -v shows the whole page.
+func readableDetail(detail string) string {
+	trimmed := strings.TrimSpace(detail)
+	if !strings.HasPrefix(trimmed, "<") || !strings.Contains(strings.ToLower(trimmed), "<html") {
+		return detail
+	}
+	lower := strings.ToLower(trimmed)
+	start := strings.Index(lower, "<title>")
+	end := strings.Index(lower, "</title>")
+	if start < 0 || end < start {
+		return "an HTML page (-v shows it)"
+	}
+	return fmt.Sprintf("an HTML page titled %q (-v shows it)", strings.TrimSpace(trimmed[start+len("<title>"):end]))
 }
 
 func indentContinuation(s string) string {

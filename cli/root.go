@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -370,7 +371,12 @@ func (f *Factory) hintFor(err error) string {
 	}
 	var apiErr *sdk.Error
 	if !errors.As(err, &apiErr) {
-		if exitCode(err) == exitServer {
+		switch {
+		case errors.Is(err, syscall.ECONNREFUSED):
+			return "nothing is listening there; check the deployment URL (--url, $CODER_URL or the url file) and that the server is up"
+		case sdk.IsTimeout(err):
+			return "the server did not answer in time; --timeout raises the limit (now " + f.global.timeout.String() + "), -v shows the requests"
+		case exitCode(err) == exitServer:
 			return "check the deployment URL and your network; --timeout raises the time limit, -v shows the requests"
 		}
 		return ""
@@ -407,6 +413,14 @@ func (f *Factory) hintFor(err error) string {
 		}
 	case http.StatusTooManyRequests:
 		return "the server is rate limiting requests; wait a minute and try again"
+	}
+	// The SDK's 401 helper says "coder login" whatever the token source; the
+	// others (an HTML page instead of JSON) are worth passing on.
+	if apiErr.Helper != "" && apiErr.StatusCode != http.StatusUnauthorized {
+		return apiErr.Helper
+	}
+	if apiErr.StatusCode >= 500 {
+		return "the server, or a proxy in front of it, failed; try again shortly (-v shows the exchange)"
 	}
 	return ""
 }
