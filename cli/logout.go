@@ -19,7 +19,14 @@ type logoutOptions struct {
 }
 
 func newLogoutCommand(f *Factory) *cobra.Command {
-	opts := &logoutOptions{IO: f.IO, NewClient: f.newClient, Dir: func() configDir { return f.dir }}
+	// Ending the session server-side is a courtesy; someone logging out of a
+	// deployment that is down should not wait for retries first.
+	noRetries := func(u *url.URL, token string) *sdk.Client {
+		cfg := f.clientConfig(u, token)
+		cfg.MaxRetries = -1
+		return sdk.New(cfg)
+	}
+	opts := &logoutOptions{IO: f.IO, NewClient: noRetries, Dir: func() configDir { return f.dir }}
 	cmd := &cobra.Command{
 		Use:   "logout",
 		Short: "Log out and forget the stored session",

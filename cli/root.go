@@ -348,6 +348,12 @@ func (f *Factory) Client() (*sdk.Client, error) {
 // newClient builds a client for an explicit URL and token (login uses it
 // before anything is saved).
 func (f *Factory) newClient(u *url.URL, token string) *sdk.Client {
+	return sdk.New(f.clientConfig(u, token))
+}
+
+// clientConfig is the SDK configuration every command shares; a command may
+// adjust it (logout turns retries off) before building its client.
+func (f *Factory) clientConfig(u *url.URL, token string) sdk.Config {
 	header, _ := parseHeaders(f.global.headers) // validated in prepare
 	cfg := sdk.Config{
 		URL:          u,
@@ -359,7 +365,7 @@ func (f *Factory) newClient(u *url.URL, token string) *sdk.Client {
 	if f.global.verbose {
 		cfg.Debug = f.IO.ErrOut
 	}
-	return sdk.New(cfg)
+	return cfg
 }
 
 // hintFor suggests a fix for errors whose cause depends on where the
