@@ -46,6 +46,9 @@ func TestScripts(t *testing.T) {
 				"CODER_TOKEN_LIFETIME", "CODER_TOKEN_USER", "CODER_OUTPUT", "CODER_VERBOSE", "CODER_FORCE_TTY"} {
 				env.Setenv(name, "")
 			}
+			// A -race binary sleeps 1s at exit by default to flush reports;
+			// every coder exec would pay it. Reports still print.
+			env.Setenv("GORACE", "atexit_sleep_ms=0 halt_on_error=1")
 			env.Values[serverKey{}] = &serverHolder{}
 			return nil
 		},
