@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"strings"
 
 	"github.com/scopedtokens/coder/sdk"
@@ -193,6 +194,15 @@ func readableDetail(detail string) string {
 
 func indentContinuation(s string) string {
 	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n  ")
+}
+
+// routeNotFound is coderd's answer for a path it does not serve: an older
+// server or a wrong deployment URL, not a missing object or permission.
+const routeNotFound = "Route not found."
+
+func isRouteNotFound(err error) bool {
+	var apiErr *sdk.Error
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Message == routeNotFound
 }
 
 // notLoggedInError is returned when no deployment URL is known.

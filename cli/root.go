@@ -414,7 +414,7 @@ func (f *Factory) hintFor(err error) string {
 	case http.StatusForbidden:
 		return "your roles, or the scopes of the session token, do not allow this"
 	case http.StatusNotFound:
-		if apiErr.Message == routeNotFound {
+		if isRouteNotFound(err) {
 			return "the server does not serve this API path; check the deployment URL (--url, $CODER_URL or the url file)"
 		}
 	case http.StatusTooManyRequests:

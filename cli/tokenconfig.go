@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/scopedtokens/coder/internal/lifetime"
 	"github.com/scopedtokens/coder/sdk"
 )
 
@@ -78,7 +77,7 @@ func runTokenConfig(ctx context.Context, opts *tokenConfigOptions) error {
 	report := tokenConfigReport{
 		User:             user.Username,
 		MaxTokenLifetime: cfg.MaxTokenLifetime,
-		MaxLifetime:      lifetime.Format(cfg.MaxTokenLifetime),
+		MaxLifetime:      formatLimit(cfg.MaxTokenLifetime),
 		Cap:              "member",
 		ServerSetting:    "CODER_MAX_TOKEN_LIFETIME",
 	}

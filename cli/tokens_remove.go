@@ -127,11 +127,7 @@ func removeOne(ctx context.Context, client *sdk.Client, opts *removeOptions, t s
 // unknown to it.
 func expireUnsupported(err error) bool {
 	var apiErr *sdk.Error
-	if !errors.As(err, &apiErr) {
-		return false
-	}
-	return apiErr.StatusCode == http.StatusMethodNotAllowed ||
-		(apiErr.StatusCode == http.StatusNotFound && apiErr.Message == "Route not found.")
+	return isRouteNotFound(err) || (errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusMethodNotAllowed)
 }
 
 func describeToken(t sdk.APIKey) string {

@@ -2,9 +2,7 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
 
@@ -36,10 +34,6 @@ func newWhoamiCommand(f *Factory) *cobra.Command {
 	return cmd
 }
 
-// routeNotFound is coderd's answer for a path it does not serve: a wrong
-// deployment URL, not a missing permission.
-const routeNotFound = "Route not found."
-
 type whoamiReport struct {
 	URL           string   `json:"url"`
 	ServerVersion string   `json:"server_version"`
@@ -61,8 +55,7 @@ func runWhoami(ctx context.Context, opts *whoamiOptions) error {
 	wg.Wait()
 	if err != nil {
 		err = fmt.Errorf("cannot read your user: %w", err)
-		var apiErr *sdk.Error
-		if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Message != routeNotFound {
+		if sdk.IsNotFound(err) && !isRouteNotFound(err) {
 			// The server hides users a scoped token may not read behind a 404.
 			return withExitCode(withHint(err, "the session token is probably scoped without user:read, which whoami needs; "+
 				"the token still works for what its scopes allow"), exitAuth)
