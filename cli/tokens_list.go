@@ -132,23 +132,29 @@ func runList(ctx context.Context, opts *listOptions) error {
 		fmt.Fprintln(opts.IO.ErrOut, "No tokens found.")
 		return nil
 	}
-	columns := opts.Columns.columns
-	if len(columns) == 0 {
-		columns = defaultListColumns(opts.All)
-	}
-	times := timeFormatter{relative: opts.IO.IsStdoutTTY(), now: now}
+	return writeTokenTable(opts.IO, now, opts.Columns.orDefault(opts.All), tokens)
+}
+
+// writeTokenTable renders tokens with the chosen columns; times are relative
+// on a terminal and RFC 3339 otherwise.
+func writeTokenTable(streams *IOStreams, now time.Time, columns []string, tokens []sdk.APIKeyWithOwner) error {
+	times := timeFormatter{relative: streams.IsStdoutTTY(), now: now}
 	rows := make([][]string, len(tokens))
 	for i, t := range tokens {
 		rows[i] = tokenRow(t.APIKey, t.Username, columns, times, now)
 	}
-	return writeTable(opts.IO.Out, columns, rows)
+	return writeTable(streams.Out, columns, rows)
 }
 
-// defaultListColumns adds the owner only when listing everyone's tokens,
-// decided from the parsed value (flag, env or config), not from argv.
-func defaultListColumns(all bool) []string {
+// orDefault returns the chosen columns, or every column but the owner, which
+// only listing everyone's tokens adds. That is decided from the parsed value
+// (flag, env or config), not by sniffing argv as upstream does.
+func (c *columnsValue) orDefault(withOwner bool) []string {
+	if len(c.columns) > 0 {
+		return c.columns
+	}
 	cols := slices.DeleteFunc(slices.Clone(tokenColumns), func(c string) bool { return c == "owner" })
-	if all {
+	if withOwner {
 		cols = append(cols, "owner")
 	}
 	return cols

@@ -57,11 +57,5 @@ func runView(ctx context.Context, opts *viewOptions) error {
 	if opts.Output.String() == "json" {
 		return writeJSON(opts.IO.Out, token)
 	}
-	columns := opts.Columns.columns
-	if len(columns) == 0 {
-		columns = defaultListColumns(false)
-	}
-	now := opts.Now()
-	times := timeFormatter{relative: opts.IO.IsStdoutTTY(), now: now}
-	return writeTable(opts.IO.Out, columns, [][]string{tokenRow(token, "", columns, times, now)})
+	return writeTokenTable(opts.IO, opts.Now(), opts.Columns.orDefault(false), []sdk.APIKeyWithOwner{{APIKey: token}})
 }
