@@ -438,6 +438,9 @@ func noArgsOrSuggest(cmd *cobra.Command, args []string) error {
 		return nil
 	}
 	err := usageErrorf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2 // cobra's own default, applied only on its path
+	}
 	if suggestions := cmd.SuggestionsFor(args[0]); len(suggestions) > 0 {
 		return withHint(err, fmt.Sprintf("did you mean %q?", cmd.CommandPath()+" "+suggestions[0]))
 	}
