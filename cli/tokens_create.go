@@ -315,30 +315,43 @@ func deliverKey(ctx context.Context, opts *createOptions, client *sdk.Client, pl
 }
 
 // droppedRestrictions lists what the server did not apply. Older servers
-// ignore `scopes` and `allow_list` and leave them out of the token entirely.
+// ignore `scopes` and `allow_list` and leave them out of the token entirely;
+// what such a token can do is its legacy `scope` on every object.
 func droppedRestrictions(req sdk.CreateTokenRequest, got sdk.APIKey) []string {
 	var dropped []string
-	if len(req.Scopes) > 0 && !sameSet(req.Scopes, got.Scopes) {
-		dropped = append(dropped, fmt.Sprintf("scopes (asked for %s, got %s)", strings.Join(req.Scopes, ","), describeList(got.Scopes)))
+	if len(req.Scopes) > 0 {
+		have, note := effectiveScopes(got)
+		if !sameSet(req.Scopes, have) {
+			dropped = append(dropped, fmt.Sprintf("scopes (asked for %s, got %s%s)", strings.Join(req.Scopes, ","), strings.Join(have, ","), note))
+		}
 	}
 	if len(req.AllowList) > 0 {
 		want := wireStrings(req.AllowList)
-		if !sameSet(want, wireStrings(got.AllowList)) {
-			have := []string(nil)
-			if got.AllowList != nil {
-				have = wireStrings(got.AllowList)
-			}
-			dropped = append(dropped, fmt.Sprintf("allow list (asked for %s, got %s)", strings.Join(want, ","), describeList(have)))
+		have, note := effectiveAllowList(got)
+		if !sameSet(want, have) {
+			dropped = append(dropped, fmt.Sprintf("allow list (asked for %s, got %s%s)", strings.Join(want, ","), strings.Join(have, ","), note))
 		}
 	}
 	return dropped
 }
 
-func describeList(values []string) string {
-	if values == nil {
-		return "none: the server does not support the field"
+const unsupportedField = "; the server does not support the field"
+
+func effectiveScopes(got sdk.APIKey) ([]string, string) {
+	if got.Scopes != nil {
+		return got.Scopes, ""
 	}
-	return strings.Join(values, ",")
+	if got.Scope == "application_connect" {
+		return []string{"coder:application_connect"}, unsupportedField
+	}
+	return []string{"coder:all"}, unsupportedField
+}
+
+func effectiveAllowList(got sdk.APIKey) ([]string, string) {
+	if got.AllowList != nil {
+		return wireStrings(got.AllowList), ""
+	}
+	return []string{"*:*"}, unsupportedField
 }
 
 func sameSet(a, b []string) bool {

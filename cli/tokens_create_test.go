@@ -39,7 +39,20 @@ func TestDroppedRestrictions(t *testing.T) {
 			name: "pre-scopes server leaves both fields out",
 			req:  sdk.CreateTokenRequest{Scopes: []string{"workspace:read"}, AllowList: allow("workspace:*")},
 			got:  sdk.APIKey{Scope: "all"},
-			want: []string{"scopes (asked for workspace:read, got none: the server does not support the field)", "allow list (asked for workspace:*, got none"},
+			want: []string{
+				"scopes (asked for workspace:read, got coder:all; the server does not support the field)",
+				"allow list (asked for workspace:*, got *:*; the server does not support the field)",
+			},
+		},
+		{
+			name: "pre-scopes server gives exactly the full access asked for",
+			req:  sdk.CreateTokenRequest{Scopes: []string{"coder:all"}, AllowList: allow("*:*")},
+			got:  sdk.APIKey{Scope: "all"},
+		},
+		{
+			name: "pre-scopes server with the legacy application_connect scope",
+			req:  sdk.CreateTokenRequest{Scopes: []string{"coder:application_connect"}},
+			got:  sdk.APIKey{Scope: "application_connect"},
 		},
 		{
 			name: "scopes applied but the allow list ignored (v2.27)",
