@@ -22,13 +22,6 @@ func (s *IOStreams) confirm(question string) (bool, error) {
 	return false, nil
 }
 
-// prompt asks for a visible value.
-func (s *IOStreams) prompt(label string) (string, error) {
-	fmt.Fprintf(s.ErrOut, "%s: ", label)
-	line, err := s.readLine()
-	return strings.TrimSpace(line), err
-}
-
 // promptSecret asks for a value without echoing it.
 func (s *IOStreams) promptSecret(label string) (string, error) {
 	fmt.Fprintf(s.ErrOut, "%s: ", label)

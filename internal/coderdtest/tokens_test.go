@@ -462,8 +462,8 @@ func TestTokenByNameAndConfig(t *testing.T) {
 
 func TestKeyByIDDeleteAndExpire(t *testing.T) {
 	type setup struct {
-		s                          *Server
-		ownerKey, memberKey, other string
+		s                   *Server
+		ownerKey, memberKey string
 	}
 	tests := []struct {
 		name     string
