@@ -5,15 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/scopedtokens/coder/internal/lifetime"
 	"github.com/scopedtokens/coder/internal/scopes"
+	"github.com/scopedtokens/coder/internal/workflow"
 	"github.com/scopedtokens/coder/sdk"
 )
 
@@ -95,22 +94,11 @@ func newTokensCreateCommand(f *Factory) *cobra.Command {
 	return cmd
 }
 
-// createPlan is the locally validated request, before any network call.
-type createPlan struct {
-	user     string
-	name     string
-	lifetime lifetime.Lifetime // zero: server default
-	scopes   []scopes.Scope
-	allow    []scopes.AllowEntry // validated, not normalised
-}
-
-func (p createPlan) hasLifetime() bool { return p.lifetime.Max || p.lifetime.Duration > 0 }
-
 // validateCreate checks every flag without touching the network.
-func validateCreate(opts *createOptions) (createPlan, error) {
-	plan := createPlan{user: strings.TrimSpace(opts.User), name: opts.Name}
-	if plan.user == "" {
-		plan.user = "me"
+func validateCreate(opts *createOptions) (workflow.Plan, error) {
+	plan := workflow.Plan{User: strings.TrimSpace(opts.User), Name: opts.Name}
+	if plan.User == "" {
+		plan.User = "me"
 	}
 	var problems []error
 	if opts.Lifetime != "" {
@@ -118,19 +106,19 @@ func validateCreate(opts *createOptions) (createPlan, error) {
 		if err != nil {
 			problems = append(problems, fmt.Errorf("--lifetime: %w", err))
 		}
-		plan.lifetime = lt
+		plan.Lifetime = lt
 	}
 	catalog := scopes.Snapshot()
 	parsed, err := scopes.ParseScopes(catalog, opts.Scopes)
 	if err != nil {
 		problems = append(problems, prefixEach("--scope", err))
 	}
-	plan.scopes = parsed
+	plan.Scopes = parsed
 	allow, err := scopes.ParseAllowList(catalog, opts.Allow)
 	if err != nil {
 		problems = append(problems, prefixEach("--allow", err))
 	}
-	plan.allow = allow
+	plan.Allow = allow
 	if opts.OutputFile != "" && !opts.Force && !opts.DryRun {
 		if _, err := os.Lstat(opts.OutputFile); err == nil {
 			problems = append(problems, fmt.Errorf("--output-file: %s already exists; pass --force to overwrite it", opts.OutputFile))
@@ -157,46 +145,6 @@ func prefixEach(flag string, err error) error {
 	return fmt.Errorf("%s: %w", flag, err)
 }
 
-// serverFacts is what create learns from the server before it posts.
-type serverFacts struct {
-	catalog     *scopes.Catalog
-	catalogNote string // why the bundled snapshot is used, if it is
-	maxLifetime time.Duration
-}
-
-// fetchFacts asks, concurrently, for the token config (only when a lifetime
-// must be checked) and the scope catalog (only when scopes were given).
-func fetchFacts(ctx context.Context, client *sdk.Client, plan createPlan) (serverFacts, error) {
-	facts := serverFacts{catalog: scopes.Snapshot()}
-	var wg sync.WaitGroup
-	var configErr, catalogErr error
-	if plan.hasLifetime() {
-		wg.Go(func() {
-			var cfg sdk.TokenConfig
-			cfg, configErr = client.TokenConfig(ctx, plan.user)
-			facts.maxLifetime = cfg.MaxTokenLifetime
-		})
-	}
-	var live sdk.ScopeCatalog
-	if len(plan.scopes) > 0 {
-		wg.Go(func() { live, catalogErr = client.ScopeCatalog(ctx) })
-	}
-	wg.Wait()
-	if configErr != nil {
-		return facts, fmt.Errorf("cannot read the token config of user %q: %w", plan.user, configErr)
-	}
-	switch {
-	case len(plan.scopes) == 0:
-	case catalogErr == nil:
-		facts.catalog = scopes.FromNames(live.External)
-	case sdk.IsNotFound(catalogErr):
-		facts.catalogNote = "the server has no scope catalog (it predates v2.27), so the bundled snapshot was used"
-	default:
-		return facts, fmt.Errorf("cannot read the scope catalog: %w", catalogErr)
-	}
-	return facts, nil
-}
-
 func runCreate(ctx context.Context, opts *createOptions) error {
 	plan, err := validateCreate(opts)
 	if err != nil {
@@ -206,180 +154,78 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 	if err != nil {
 		var notLoggedIn *notLoggedInError
 		if opts.DryRun && errors.As(err, &notLoggedIn) {
-			return writeDryRun(opts, plan, serverFacts{catalog: scopes.Snapshot(),
-				catalogNote: "not logged in: checked against the bundled scope catalog only; the lifetime maximum is unknown"}, 0)
+			return writeDryRun(opts, plan, workflow.Facts{Catalog: scopes.Snapshot(),
+				CatalogNote: "not logged in: checked against the bundled scope catalog only; the lifetime maximum is unknown"}, 0)
 		}
 		return err
 	}
-	facts, err := fetchFacts(ctx, client, plan)
+	minter := &workflow.Minter{Client: client}
+	facts, err := minter.Facts(ctx, plan)
 	if err != nil {
 		return err
 	}
-	if err := checkAgainstCatalog(facts.catalog, plan.scopes); err != nil {
-		return err
-	}
-	requested := plan.lifetime.Duration
-	if plan.lifetime.Max {
-		requested = facts.maxLifetime
-	}
-	if plan.hasLifetime() && requested > facts.maxLifetime {
-		return overMaxError(ctx, client, plan.user, requested, facts.maxLifetime)
+	requested, err := minter.Check(ctx, plan, facts)
+	if err != nil {
+		return explainCreateError(err, plan)
 	}
 	if opts.DryRun {
 		return writeDryRun(opts, plan, facts, requested)
 	}
 
-	explanation := scopes.Explain(facts.catalog, plan.scopes, plan.allow)
+	explanation := scopes.Explain(facts.Catalog, plan.Scopes, plan.Allow)
 	for _, w := range explanation.Warnings {
 		fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", w.Message)
 	}
-	req := sdk.CreateTokenRequest{
-		Lifetime:  requested,
-		TokenName: plan.name,
-		Scopes:    scopes.ScopeNames(plan.scopes),
-		AllowList: toWire(scopes.NormalizeAllowList(plan.allow)),
-	}
-	created, err := client.CreateToken(ctx, plan.user, req)
+	result, err := minter.Mint(ctx, plan, plan.Request(requested))
 	if err != nil {
-		return createFailure(err, plan)
+		return explainCreateError(err, plan)
 	}
-	// From here on the key exists and exists only here: nothing may lose it.
-	return deliverKey(ctx, opts, client, plan, req, created.Key)
+	for _, w := range result.Warnings {
+		fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", w)
+	}
+	return writeKey(opts, result.Token, result.Key)
 }
 
-// checkAgainstCatalog re-checks scope names against a live catalog, which
-// can lack names the bundled snapshot has (older servers).
-func checkAgainstCatalog(catalog *scopes.Catalog, requested []scopes.Scope) error {
-	if catalog.Source() != scopes.SourceLive {
-		return nil
-	}
-	var missing []string
-	for _, s := range requested {
-		if !catalog.Has(s.Name) {
-			missing = append(missing, fmt.Sprintf("%q", s.Name))
-		}
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	return withHint(usageErrorf("--scope: this server does not offer %s", strings.Join(missing, ", ")),
-		"'coder tokens scopes' lists what this server offers")
-}
-
-// overMaxError explains a too-long lifetime in human units and says which cap
-// applies. It costs one extra request, on this failure path only.
-func overMaxError(ctx context.Context, client *sdk.Client, user string, requested, max time.Duration) error {
-	cap := "the maximum set by the deployment"
-	if u, err := client.User(ctx, user); err == nil {
-		if u.IsOwner() {
-			cap = fmt.Sprintf("the owner maximum for %s, set by CODER_MAX_ADMIN_TOKEN_LIFETIME on the server", u.Username)
-		} else {
-			cap = fmt.Sprintf("the member maximum for %s, set by CODER_MAX_TOKEN_LIFETIME on the server", u.Username)
-		}
-	}
-	return withHint(usageErrorf("--lifetime %s is longer than %s allowed (%s)", lifetime.Format(requested), formatLimit(max), cap),
-		fmt.Sprintf("use --lifetime %s or shorter, or --lifetime max", formatLimit(max)))
-}
-
-// createFailure adds what a person needs to know to a failed POST.
-func createFailure(err error, plan createPlan) error {
-	err = fmt.Errorf("cannot create the token: %w", err)
+// explainCreateError turns the workflow's typed errors into what a person
+// reads: the flag at fault, the exit code and a hint.
+func explainCreateError(err error, plan workflow.Plan) error {
+	var (
+		unoffered *workflow.UnofferedScopesError
+		tooLong   *workflow.LifetimeError
+		post      *workflow.PostError
+		revoked   *workflow.RevokedError
+	)
 	switch {
-	case sdk.IsConflict(err):
-		return withHint(err, fmt.Sprintf("choose another --name, or delete the old token first with 'coder tokens rm --delete %s' (an expired token keeps its name)", plan.name))
-	case exitCode(err) == exitServer:
-		return withHint(err, "the server may have created the token anyway; check with 'coder tokens ls' and remove it if it is there")
+	case errors.As(err, &unoffered):
+		return withHint(asUsage(fmt.Errorf("--scope: %w", err)), "'coder tokens scopes' lists what this server offers")
+	case errors.As(err, &tooLong):
+		return lifetimeTooLong(tooLong)
+	case errors.As(err, &post):
+		switch {
+		case sdk.IsConflict(err):
+			return withHint(err, fmt.Sprintf("choose another --name, or delete the old token first with 'coder tokens rm --delete %s' (an expired token keeps its name)", plan.Name))
+		case exitCode(err) == exitServer:
+			return withHint(err, "the server may have created the token anyway; check with 'coder tokens ls' and remove it if it is there")
+		}
+	case errors.As(err, &revoked):
+		return withHint(err, "scopes need Coder v2.27 or newer and allow lists v2.28 or newer; upgrade the server, or create the token without --scope/--allow")
 	}
 	return err
 }
 
-// deliverKey verifies the new token, then hands the key to the user. The key
-// is withheld only when the server dropped requested restrictions, and then
-// the token is revoked.
-func deliverKey(ctx context.Context, opts *createOptions, client *sdk.Client, plan createPlan, req sdk.CreateTokenRequest, key string) error {
-	id, _, ok := sdk.SplitToken(key)
-	if !ok {
-		// Still the user's only copy: deliver it rather than lose it.
-		fmt.Fprintln(opts.IO.ErrOut, "warning: the server returned a key in an unexpected format; it could not be verified")
-		return writeKey(opts, sdk.APIKey{}, key)
-	}
-	meta, err := client.TokenByID(ctx, plan.user, id)
-	if err != nil {
-		fmt.Fprintf(opts.IO.ErrOut, "warning: the token was created, but reading it back failed, so its scopes and allow list are unverified (check with 'coder tokens view %s'): %v\n", id, err)
-		return writeKey(opts, sdk.APIKey{ID: id, TokenName: plan.name}, key)
-	}
-	if dropped := droppedRestrictions(req, meta); len(dropped) > 0 {
-		return revokeUnrestricted(ctx, client, plan.user, id, dropped)
-	}
-	return writeKey(opts, meta, key)
-}
-
-// droppedRestrictions lists what the server did not apply. Older servers
-// ignore `scopes` and `allow_list` and leave them out of the token entirely;
-// what such a token can do is its legacy `scope` on every object.
-func droppedRestrictions(req sdk.CreateTokenRequest, got sdk.APIKey) []string {
-	var dropped []string
-	if len(req.Scopes) > 0 {
-		have, note := effectiveScopes(got)
-		if !sameSet(req.Scopes, have) {
-			dropped = append(dropped, fmt.Sprintf("scopes (asked for %s, got %s%s)", strings.Join(req.Scopes, ","), strings.Join(have, ","), note))
+// lifetimeTooLong explains a too-long lifetime in human units and says
+// which cap applies.
+func lifetimeTooLong(e *workflow.LifetimeError) error {
+	cap := "the maximum set by the deployment"
+	if e.Known {
+		if e.Owner {
+			cap = fmt.Sprintf("the owner maximum for %s, set by CODER_MAX_ADMIN_TOKEN_LIFETIME on the server", e.Username)
+		} else {
+			cap = fmt.Sprintf("the member maximum for %s, set by CODER_MAX_TOKEN_LIFETIME on the server", e.Username)
 		}
 	}
-	if len(req.AllowList) > 0 {
-		want := wireStrings(req.AllowList)
-		have, note := effectiveAllowList(got)
-		if !sameSet(want, have) {
-			dropped = append(dropped, fmt.Sprintf("allow list (asked for %s, got %s%s)", strings.Join(want, ","), strings.Join(have, ","), note))
-		}
-	}
-	return dropped
-}
-
-const unsupportedField = "; the server does not support the field"
-
-func effectiveScopes(got sdk.APIKey) ([]string, string) {
-	if got.Scopes != nil {
-		return got.Scopes, ""
-	}
-	if got.Scope == "application_connect" {
-		return []string{"coder:application_connect"}, unsupportedField
-	}
-	return []string{"coder:all"}, unsupportedField
-}
-
-func effectiveAllowList(got sdk.APIKey) ([]string, string) {
-	if got.AllowList != nil {
-		return wireStrings(got.AllowList), ""
-	}
-	return []string{"*:*"}, unsupportedField
-}
-
-func sameSet(a, b []string) bool {
-	x, y := slices.Clone(a), slices.Clone(b)
-	slices.Sort(x)
-	slices.Sort(y)
-	return slices.Equal(slices.Compact(x), slices.Compact(y))
-}
-
-// revokeUnrestricted expires (or, where expiring is unsupported, deletes) a
-// token the server minted without the requested restrictions. Its key never
-// reaches stdout.
-func revokeUnrestricted(ctx context.Context, client *sdk.Client, user, id string, dropped []string) error {
-	serverVersion := "an unknown version"
-	if info, err := client.BuildInfo(ctx); err == nil && info.Version != "" {
-		serverVersion = info.Version
-	}
-	what := strings.Join(dropped, "; ")
-	err := client.ExpireToken(ctx, user, id)
-	if err != nil {
-		err = client.DeleteToken(ctx, user, id)
-	}
-	if err != nil {
-		return fmt.Errorf("the server (%s) ignored the requested %s, and revoking the unrestricted token %s failed: %w; revoke it now with 'coder tokens rm --delete %s'",
-			serverVersion, what, id, err, id)
-	}
-	return withHint(fmt.Errorf("the server (%s) ignored the requested %s; the token it created (ID %s) had more access than asked for and was revoked", serverVersion, what, id),
-		"scopes need Coder v2.27 or newer and allow lists v2.28 or newer; upgrade the server, or create the token without --scope/--allow")
+	return withHint(usageErrorf("--lifetime %s is longer than %s allowed (%s)", lifetime.Format(e.Requested), formatLimit(e.Max), cap),
+		fmt.Sprintf("use --lifetime %s or shorter, or --lifetime max", formatLimit(e.Max)))
 }
 
 // writeKey prints the key (text) or metadata plus key (JSON), to stdout or the
@@ -412,17 +258,6 @@ func writeKeyTo(opts *createOptions, meta sdk.APIKey, key string) error {
 	}
 	_, err := fmt.Fprintln(opts.IO.Out, key)
 	return err
-}
-
-func toWire(entries []scopes.AllowEntry) []sdk.AllowListTarget {
-	if len(entries) == 0 {
-		return nil
-	}
-	out := make([]sdk.AllowListTarget, len(entries))
-	for i, e := range entries {
-		out[i] = sdk.AllowListTarget{Type: e.Type, ID: e.ID}
-	}
-	return out
 }
 
 func wireStrings(targets []sdk.AllowListTarget) []string {

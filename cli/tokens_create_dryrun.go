@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/scopedtokens/coder/internal/scopes"
+	"github.com/scopedtokens/coder/internal/workflow"
 	"github.com/scopedtokens/coder/sdk"
 )
 
@@ -22,35 +23,29 @@ type dryRunReport struct {
 	Explanation scopes.Explanation     `json:"explanation"`
 }
 
-func writeDryRun(opts *createOptions, plan createPlan, facts serverFacts, requested time.Duration) error {
-	normalized := scopes.NormalizeAllowList(plan.allow)
+func writeDryRun(opts *createOptions, plan workflow.Plan, facts workflow.Facts, requested time.Duration) error {
 	report := dryRunReport{
-		User: plan.user,
-		Request: sdk.CreateTokenRequest{
-			Lifetime:  requested,
-			TokenName: plan.name,
-			Scopes:    scopes.ScopeNames(plan.scopes),
-			AllowList: toWire(normalized),
-		},
+		User:        plan.Target(),
+		Request:     plan.Request(requested),
 		Lifetime:    "server default (7d unless the deployment changed it)",
-		Catalog:     facts.catalog.Source().String(),
-		CatalogNote: facts.catalogNote,
-		Explanation: scopes.Explain(facts.catalog, plan.scopes, plan.allow),
+		Catalog:     facts.Catalog.Source().String(),
+		CatalogNote: facts.CatalogNote,
+		Explanation: scopes.Explain(facts.Catalog, plan.Scopes, plan.Allow),
 	}
 	if requested > 0 {
 		report.Lifetime = formatLimit(requested)
 		expires := opts.Now().Add(requested).UTC().Truncate(time.Second)
 		report.ExpiresAt = &expires
 	}
-	if facts.maxLifetime > 0 {
-		report.MaxLifetime = formatLimit(facts.maxLifetime)
+	if facts.MaxLifetime > 0 {
+		report.MaxLifetime = formatLimit(facts.MaxLifetime)
 	}
 	if opts.Output.String() == "json" {
 		return writeJSON(opts.IO.Out, report)
 	}
 
 	w := opts.IO.Out
-	name := plan.name
+	name := plan.Name
 	if name == "" {
 		name = "(the server picks a random name)"
 	}
@@ -62,14 +57,14 @@ func writeDryRun(opts *createOptions, plan createPlan, facts serverFacts, reques
 		lifetimeLine += fmt.Sprintf("; maximum %s", report.MaxLifetime)
 	}
 	fmt.Fprintln(w, "Dry run: nothing was created. The request would be:")
-	fmt.Fprintf(w, "  user:        %s\n", plan.user)
+	fmt.Fprintf(w, "  user:        %s\n", plan.Target())
 	fmt.Fprintf(w, "  name:        %s\n", name)
 	fmt.Fprintf(w, "  lifetime:    %s\n", lifetimeLine)
 	fmt.Fprintf(w, "  scopes:      %s\n", strings.Join(report.Explanation.Scopes, ", "))
 	fmt.Fprintf(w, "  allow list:  %s\n", strings.Join(report.Explanation.AllowList, ", "))
 	fmt.Fprintf(w, "  catalog:     %s\n", report.Catalog)
-	if facts.catalogNote != "" {
-		fmt.Fprintf(w, "               (%s)\n", facts.catalogNote)
+	if facts.CatalogNote != "" {
+		fmt.Fprintf(w, "               (%s)\n", facts.CatalogNote)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "At most, the token could do the following (the user's roles still apply):")

@@ -1,4 +1,4 @@
-package cli
+package workflow
 
 import (
 	"strings"
@@ -7,7 +7,7 @@ import (
 	"github.com/scopedtokens/coder/sdk"
 )
 
-func TestDroppedRestrictions(t *testing.T) {
+func TestJudgeWidened(t *testing.T) {
 	allow := func(entries ...string) []sdk.AllowListTarget {
 		out := []sdk.AllowListTarget{}
 		for _, e := range entries {
@@ -69,7 +69,7 @@ func TestDroppedRestrictions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := droppedRestrictions(tt.req, tt.got)
+			got := Judge(tt.req, tt.got).Widened
 			if len(got) != len(tt.want) {
 				t.Fatalf("dropped = %q, want %d entries %q", got, len(tt.want), tt.want)
 			}
