@@ -39,6 +39,26 @@ func withEnv(fs *pflag.FlagSet, name, env string) {
 	f.Usage += " [$" + env + "]"
 }
 
+// noEnvAnnotation marks a flag that deliberately has no environment twin and
+// is not read from config.yaml, with the reason.
+const noEnvAnnotation = "coder_no_env"
+
+// withoutEnv declares that a flag is for the command line only: a value that
+// suits one command (a jq expression over token lists) would break the
+// others if the environment or config.yaml handed it to all of them.
+func withoutEnv(fs *pflag.FlagSet, name, why string) {
+	f := fs.Lookup(name)
+	if f == nil {
+		panic("withoutEnv: no flag " + name)
+	}
+	if f.Annotations == nil {
+		f.Annotations = map[string][]string{}
+	}
+	f.Annotations[noEnvAnnotation] = []string{why}
+}
+
+func commandLineOnly(f *pflag.Flag) bool { return len(f.Annotations[noEnvAnnotation]) > 0 }
+
 func envName(f *pflag.Flag) string {
 	if names := f.Annotations[envAnnotation]; len(names) == 1 {
 		return names[0]
@@ -112,7 +132,7 @@ func bindEnvironment(cmd *cobra.Command, dir configDir) (map[string]valueSource,
 		}
 	}
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
-		if bindErr != nil || sources[f.Name] != sourceDefault || !file.InConfig(f.Name) {
+		if bindErr != nil || sources[f.Name] != sourceDefault || !file.InConfig(f.Name) || commandLineOnly(f) {
 			return
 		}
 		if err := setFlagFromConfig(f, file.Get(f.Name)); err != nil {

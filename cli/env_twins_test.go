@@ -20,6 +20,9 @@ func TestEveryFlagHasAnEnvTwin(t *testing.T) {
 			if f.Name == "help" || f.Name == "version" {
 				return
 			}
+			if commandLineOnly(f) {
+				return
+			}
 			env := envName(f)
 			if !strings.HasPrefix(env, "CODER_") {
 				t.Errorf("%s --%s has no CODER_* environment twin", cmd.CommandPath(), f.Name)

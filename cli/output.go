@@ -12,7 +12,6 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
-	"github.com/spf13/cobra"
 
 	"github.com/scopedtokens/coder/internal/lifetime"
 )
@@ -36,15 +35,6 @@ func (e *enumValue) Set(s string) error {
 	}
 	e.value = s
 	return nil
-}
-
-// addOutputFlag registers -o/--output with its env twin and completion.
-func addOutputFlag(cmd *cobra.Command, choices ...string) *enumValue {
-	v := newEnum(choices[0], choices...)
-	cmd.Flags().VarP(v, "output", "o", "Output format")
-	withEnv(cmd.Flags(), "output", "CODER_OUTPUT")
-	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(choices, cobra.ShellCompDirectiveNoFileComp))
-	return v
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -144,6 +144,7 @@ func newRootCommand(f *Factory) *cobra.Command {
 		newLoginCommand(f),
 		newLogoutCommand(f),
 		newWhoamiCommand(f),
+		newFormattingTopic(),
 	)
 	return root
 }
@@ -163,6 +164,9 @@ func (f *Factory) prepare(cmd *cobra.Command) error {
 		return err
 	}
 	f.sources = sources
+	if err := checkOutputFlags(cmd, sources); err != nil {
+		return err
+	}
 	if f.global.forceTTY {
 		f.IO.forceTTY()
 	}

@@ -16,7 +16,7 @@ type tokenConfigOptions struct {
 	Client func() (*sdk.Client, error)
 
 	User   string
-	Output *enumValue
+	Output *outputFlags
 }
 
 func newTokenConfigCommand(f *Factory) *cobra.Command {
@@ -85,7 +85,7 @@ func runTokenConfig(ctx context.Context, opts *tokenConfigOptions) error {
 		report.Cap, report.ServerSetting = "owner", "CODER_MAX_ADMIN_TOKEN_LIFETIME"
 	}
 	if opts.Output.String() == "json" {
-		return writeJSON(opts.IO.Out, report)
+		return opts.Output.writeJSON(opts.IO, report)
 	}
 	_, err = fmt.Fprintf(opts.IO.Out, "Tokens for %s may live up to %s (%s, the %s maximum, set by %s on the server).\n",
 		report.User, report.MaxLifetime, settingValue(cfg.MaxTokenLifetime), report.Cap, report.ServerSetting)

@@ -26,7 +26,7 @@ type createOptions struct {
 	User       string
 	Scopes     []string
 	Allow      []string
-	Output     *enumValue
+	Output     *outputFlags
 	DryRun     bool
 	OutputFile string
 	Force      bool
@@ -239,7 +239,7 @@ func writeKey(opts *createOptions, meta sdk.APIKey, key string) error {
 		}
 		fmt.Fprintf(opts.IO.ErrOut, "Wrote the key of token %q (ID %s) to %s.\n", meta.TokenName, meta.ID, opts.OutputFile)
 		if opts.Output.String() == "json" {
-			return writeJSON(opts.IO.Out, meta)
+			return opts.Output.writeJSON(opts.IO, meta)
 		}
 		return nil
 	}
@@ -248,7 +248,7 @@ func writeKey(opts *createOptions, meta sdk.APIKey, key string) error {
 
 func writeKeyTo(opts *createOptions, meta sdk.APIKey, key string) error {
 	if opts.Output.String() == "json" {
-		return writeJSON(opts.IO.Out, struct {
+		return opts.Output.writeJSON(opts.IO, struct {
 			sdk.APIKey
 			Key string `json:"key"`
 		}{meta, key})

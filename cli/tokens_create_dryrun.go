@@ -41,7 +41,7 @@ func writeDryRun(opts *createOptions, plan workflow.Plan, facts workflow.Facts, 
 		report.MaxLifetime = formatLimit(facts.MaxLifetime)
 	}
 	if opts.Output.String() == "json" {
-		return writeJSON(opts.IO.Out, report)
+		return opts.Output.writeJSON(opts.IO, report)
 	}
 
 	w := opts.IO.Out

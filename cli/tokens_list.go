@@ -69,7 +69,7 @@ type listOptions struct {
 	All            bool
 	IncludeExpired bool
 	User           string
-	Output         *enumValue
+	Output         *outputFlags
 	Columns        *columnsValue
 }
 
@@ -126,7 +126,7 @@ func runList(ctx context.Context, opts *listOptions) error {
 	})
 
 	if opts.Output.String() == "json" {
-		return writeJSON(opts.IO.Out, tokens)
+		return opts.Output.writeJSON(opts.IO, tokens)
 	}
 	if len(tokens) == 0 {
 		fmt.Fprintln(opts.IO.ErrOut, "No tokens found.")

@@ -19,7 +19,7 @@ type scopesOptions struct {
 	Client func() (*sdk.Client, error)
 
 	Offline bool
-	Output  *enumValue
+	Output  *outputFlags
 }
 
 func newTokensScopesCommand(f *Factory) *cobra.Command {
@@ -72,7 +72,7 @@ func runScopes(ctx context.Context, opts *scopesOptions) error {
 	}
 	listing := buildScopeListing(catalog, note)
 	if opts.Output.String() == "json" {
-		return writeJSON(opts.IO.Out, listing)
+		return opts.Output.writeJSON(opts.IO, listing)
 	}
 	header := "Scopes from the " + listing.Source
 	if note != "" {

@@ -16,7 +16,7 @@ type viewOptions struct {
 
 	Ref     string
 	User    string
-	Output  *enumValue
+	Output  *outputFlags
 	Columns *columnsValue
 }
 
@@ -55,7 +55,7 @@ func runView(ctx context.Context, opts *viewOptions) error {
 		return err
 	}
 	if opts.Output.String() == "json" {
-		return writeJSON(opts.IO.Out, token)
+		return opts.Output.writeJSON(opts.IO, token)
 	}
 	return writeTokenTable(opts.IO, opts.Now(), opts.Columns.orDefault(false), []sdk.APIKeyWithOwner{{APIKey: token}})
 }

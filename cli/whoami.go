@@ -15,7 +15,7 @@ type whoamiOptions struct {
 	IO     *IOStreams
 	Client func() (*sdk.Client, error)
 
-	Output *enumValue
+	Output *outputFlags
 }
 
 func newWhoamiCommand(f *Factory) *cobra.Command {
@@ -67,7 +67,7 @@ func runWhoami(ctx context.Context, opts *whoamiOptions) error {
 	}
 	report := whoamiReport{URL: client.URL().String(), ServerVersion: info.Version, User: user}
 	if opts.Output.String() == "json" {
-		return writeJSON(opts.IO.Out, report)
+		return opts.Output.writeJSON(opts.IO, report)
 	}
 	roles := make([]string, 0, len(user.Roles))
 	for _, r := range user.Roles {
