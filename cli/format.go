@@ -12,6 +12,8 @@ import (
 
 	"github.com/itchyny/gojq"
 	"github.com/spf13/cobra"
+
+	"github.com/scopedtokens/coder/internal/safetext"
 )
 
 // outputFlags is -o/--output plus gh's --jq and --template, which imply JSON:
@@ -114,7 +116,7 @@ func (o *outputFlags) writeJSON(streams *IOStreams, v any) error {
 	}
 	out := buf.String()
 	if streams.IsStdoutTTY() {
-		out = escapeControl(out)
+		out = safetext.EscapeLines(out) // the result is text for eyes, not JSON a program reads
 	}
 	if _, werr := io.WriteString(streams.Out, out); werr != nil {
 		return werr
@@ -225,38 +227,4 @@ func (t *templateValue) Set(s string) error {
 	}
 	t.src, t.tmpl = s, tmpl
 	return nil
-}
-
-// escapeControl makes control characters visible (ESC becomes \x1b) so text
-// from the server cannot move the cursor or retitle a terminal. Newlines and
-// tabs are layout and stay.
-func escapeControl(s string) string {
-	if !strings.ContainsFunc(s, isUnsafeControl) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if isUnsafeControl(r) {
-			if r < 0x100 {
-				fmt.Fprintf(&b, `\x%02x`, r)
-			} else {
-				fmt.Fprintf(&b, `\u%04x`, r)
-			}
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-func isUnsafeControl(r rune) bool {
-	switch {
-	case r == '\n' || r == '\t':
-		return false
-	case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-		return true
-	case r == 0x202e || r == 0x202d || r == 0x2066 || r == 0x2067 || r == 0x2068 || r == 0x2069:
-		return true // bidi overrides that make a name read as another
-	}
-	return false
 }
