@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/scopedtokens/coder/internal/safetext"
 	"github.com/scopedtokens/coder/sdk"
 )
 
@@ -136,7 +137,9 @@ func exitCode(err error) int {
 
 // renderError prints err for a person: the server's message, its detail and
 // validations on their own lines, then any hint. No chain of internal
-// "doing X: doing Y:" prefixes in front of the server's words.
+// "doing X: doing Y:" prefixes in front of the server's words. Every part may
+// carry the server's text, so all of it is escaped for the terminal; only
+// newlines survive, and they are indented so they cannot forge a line of ours.
 func renderError(w io.Writer, err error, hint string) {
 	var apiErr *sdk.Error
 	if errors.As(err, &apiErr) {
@@ -144,22 +147,22 @@ func renderError(w io.Writer, err error, hint string) {
 		if prefix := contextPrefix(err, apiErr); prefix != "" {
 			msg = prefix + ": " + msg
 		}
-		fmt.Fprintf(w, "error: %s\n", msg)
+		fmt.Fprintf(w, "error: %s\n", indentContinuation(safetext.EscapeLines(msg)))
 		if apiErr.Detail != "" {
-			fmt.Fprintf(w, "  %s\n", indentContinuation(readableDetail(apiErr.Detail)))
+			fmt.Fprintf(w, "  %s\n", indentContinuation(safetext.EscapeLines(readableDetail(apiErr.Detail))))
 		}
 		for _, v := range apiErr.Validations {
-			fmt.Fprintf(w, "  %s: %s\n", v.Field, v.Detail)
+			fmt.Fprintf(w, "  %s: %s\n", safetext.Escape(v.Field), safetext.Escape(v.Detail))
 		}
 	} else {
-		fmt.Fprintf(w, "error: %s\n", indentContinuation(err.Error()))
+		fmt.Fprintf(w, "error: %s\n", indentContinuation(safetext.EscapeLines(err.Error())))
 	}
 	var hinted *hintedError
 	if errors.As(err, &hinted) && hint == "" {
 		hint = hinted.hint
 	}
 	if hint != "" {
-		fmt.Fprintf(w, "hint: %s\n", hint)
+		fmt.Fprintf(w, "hint: %s\n", indentContinuation(safetext.EscapeLines(hint)))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scopedtokens/coder/internal/safetext"
 	"github.com/scopedtokens/coder/sdk"
 )
 
@@ -116,7 +117,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	if err := dir.write(sessionFileName, token); err != nil {
 		return err
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "Logged in to %s as %s. The session is stored in %s.\n", u, user.Username, dir.path(sessionFileName))
+	fmt.Fprintf(opts.IO.ErrOut, "Logged in to %s as %s. The session is stored in %s.\n", u, safetext.Escape(user.Username), dir.path(sessionFileName))
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scopedtokens/coder/internal/safetext"
 	"github.com/scopedtokens/coder/sdk"
 )
 
@@ -88,7 +89,7 @@ func runLogout(ctx context.Context, opts *logoutOptions) error {
 // call, and a token someone pasted into `coder login` may be in use elsewhere.
 func endServerSession(ctx context.Context, opts *logoutOptions, client *sdk.Client, token string) {
 	warn := func(err error) {
-		fmt.Fprintf(opts.IO.ErrOut, "warning: the server did not end the session (%v); it expires on its own\n", err)
+		fmt.Fprintf(opts.IO.ErrOut, "warning: the server did not end the session (%v); it expires on its own\n", safetext.Escape(err.Error()))
 	}
 	if id, _, ok := sdk.SplitToken(token); ok {
 		key, err := client.TokenByID(ctx, "me", id)

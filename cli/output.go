@@ -14,6 +14,7 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/scopedtokens/coder/internal/lifetime"
+	"github.com/scopedtokens/coder/internal/safetext"
 )
 
 // enumValue is a flag restricted to a fixed set of choices, with an error
@@ -75,7 +76,9 @@ func writeTable(w io.Writer, headers []string, rows [][]string) error {
 			if c == "" {
 				c = "-" // keeps columns aligned for awk and eyes alike
 			}
-			cells[i] = c
+			// Cells hold names and versions from the server; a newline or
+			// tab would also forge rows and columns.
+			cells[i] = safetext.Escape(c)
 		}
 		if err := table.Append(cells...); err != nil {
 			return fmt.Errorf("render table: %w", err)

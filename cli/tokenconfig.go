@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scopedtokens/coder/internal/safetext"
 	"github.com/scopedtokens/coder/sdk"
 )
 
@@ -88,7 +89,7 @@ func runTokenConfig(ctx context.Context, opts *tokenConfigOptions) error {
 		return opts.Output.writeJSON(opts.IO, report)
 	}
 	_, err = fmt.Fprintf(opts.IO.Out, "Tokens for %s may live up to %s (%s, the %s maximum, set by %s on the server).\n",
-		report.User, report.MaxLifetime, settingValue(cfg.MaxTokenLifetime), report.Cap, report.ServerSetting)
+		safetext.Escape(report.User), report.MaxLifetime, settingValue(cfg.MaxTokenLifetime), report.Cap, report.ServerSetting)
 	return err
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scopedtokens/coder/internal/safetext"
 	"github.com/scopedtokens/coder/sdk"
 )
 
@@ -132,7 +133,7 @@ func expireUnsupported(err error) bool {
 
 func describeToken(t sdk.APIKey) string {
 	if t.TokenName == "" {
-		return t.ID
+		return safetext.Escape(t.ID)
 	}
-	return fmt.Sprintf("%q (%s)", t.TokenName, t.ID)
+	return fmt.Sprintf("%q (%s)", t.TokenName, safetext.Escape(t.ID))
 }

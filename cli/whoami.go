@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scopedtokens/coder/internal/safetext"
 	"github.com/scopedtokens/coder/sdk"
 )
 
@@ -77,8 +78,8 @@ func runWhoami(ctx context.Context, opts *whoamiOptions) error {
 		roles = append(roles, "member")
 	}
 	w := opts.IO.Out
-	fmt.Fprintf(w, "%s (%s) on %s\n", user.Username, user.Email, report.URL)
-	fmt.Fprintf(w, "roles:  %s\n", strings.Join(roles, ", "))
-	_, err = fmt.Fprintf(w, "server: %s\n", info.Version)
+	fmt.Fprintf(w, "%s (%s) on %s\n", safetext.Escape(user.Username), safetext.Escape(user.Email), safetext.Escape(report.URL))
+	fmt.Fprintf(w, "roles:  %s\n", safetext.Escape(strings.Join(roles, ", ")))
+	_, err = fmt.Fprintf(w, "server: %s\n", safetext.Escape(info.Version))
 	return err
 }

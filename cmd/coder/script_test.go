@@ -106,7 +106,8 @@ func cmdCoderd(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // fault ROUTE key=value... injects a fault: status=N times=N retry-after=S
-// html truncate drop delay=D message=M.
+// html truncate drop delay=D message=M redirect=URL echo body=TEXT hostile
+// gzip pad=N (see coderdtest.Fault).
 func cmdFault(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 2 {
 		ts.Fatalf("usage: fault ROUTE key=value...")
@@ -132,6 +133,18 @@ func cmdFault(ts *testscript.TestScript, neg bool, args []string) {
 			f.Truncate = true
 		case "drop":
 			f.Drop = true
+		case "redirect":
+			f.Redirect = value
+		case "echo":
+			f.Echo = true
+		case "body":
+			f.Body = value
+		case "hostile":
+			f.Hostile = true
+		case "gzip":
+			f.Gzip = true
+		case "pad":
+			f.Pad, err = strconv.Atoi(value)
 		default:
 			ts.Fatalf("fault: unknown setting %q", key)
 		}

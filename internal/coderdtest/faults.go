@@ -10,7 +10,9 @@ import (
 )
 
 // Fault makes matching requests misbehave. Fields combine: Delay happens first, then the
-// first of Drop, HTML, Status, Truncate that is set; a Delay alone only slows the answer.
+// first of Drop, HTML, Redirect, Echo, Status, Truncate and the rewrites (Body, Hostile,
+// Gzip) that is set; a Delay alone only slows the answer. The rewrites run the real
+// handler first, so its side effects (a minted token) happen before the answer is spoiled.
 type Fault struct {
 	Route      string        // a registered route pattern, e.g. "POST /api/v2/users/{user}/keys/tokens"; "" = every route
 	Times      int           // how many matching requests it affects; 0 = all of them
@@ -21,6 +23,12 @@ type Fault struct {
 	HTML       bool          // answer Status (default 502) with a text/html proxy error page
 	Truncate   bool          // run the real handler, then send only half the body and close the connection
 	Drop       bool          // hijack and close the connection without writing any response
+	Redirect   string        // answer Status (default 302) with this Location, without handling
+	Echo       bool          // answer Status (default 400) with the request's headers and body in the message
+	Body       string        // run the real handler, then send this body (with Status if set) instead of its own
+	Hostile    bool          // run the real handler, then put terminal control sequences into its names and messages
+	Gzip       bool          // run the real handler, then send its body gzip-compressed (Content-Encoding: gzip)
+	Pad        int           // with Gzip, append this many spaces to the JSON before compressing
 }
 
 type activeFault struct {
@@ -76,6 +84,12 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault, han
 		dropConnection(w)
 	case f.HTML:
 		writeProxyErrorPage(w, f)
+	case f.Redirect != "":
+		writeRedirect(w, f)
+	case f.Echo:
+		s.writeEcho(w, r, f)
+	case f.Body != "" || f.Hostile || f.Gzip:
+		writeRewritten(w, r, f, handle)
 	case f.Status != 0:
 		if f.RetryAfter != "" {
 			w.Header().Set("Retry-After", f.RetryAfter)
