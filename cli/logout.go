@@ -32,7 +32,8 @@ func newLogoutCommand(f *Factory) *cobra.Command {
 		Use:   "logout",
 		Short: "Log out and forget the stored session",
 		Long: `End the stored session on the server and delete the url and session files
-from the config directory. Asks first on a terminal unless --yes.
+from the config directory. Asks first on a terminal; needs --yes when standard
+input is not one.
 $CODER_SESSION_TOKEN and API tokens are not touched.`,
 		Example: `  coder logout
   coder logout --yes`,
@@ -60,15 +61,13 @@ func runLogout(ctx context.Context, opts *logoutOptions) error {
 		fmt.Fprintln(opts.IO.ErrOut, "You are not logged in.")
 		return nil
 	}
-	if !opts.Yes && opts.IO.CanPrompt() {
-		ok, err := opts.IO.confirm(fmt.Sprintf("Log out of %s?", rawURL))
-		if err != nil {
-			return err
-		}
-		if !ok {
-			fmt.Fprintln(opts.IO.ErrOut, "Still logged in.")
-			return nil
-		}
+	ok, err := requireConsent(opts.IO, opts.Yes, "log out", fmt.Sprintf("Log out of %s?", rawURL))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		fmt.Fprintln(opts.IO.ErrOut, "Still logged in.")
+		return nil
 	}
 	// Ending the session server-side is a courtesy: the local files go either way.
 	if u, err := parseDeploymentURL(rawURL); err == nil && token != "" {

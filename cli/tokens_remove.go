@@ -30,8 +30,8 @@ func newTokensRemoveCommand(f *Factory) *cobra.Command {
 		Aliases: []string{"rm", "delete"},
 		Short:   "Expire or delete tokens",
 		Long: `Remove tokens by expiring them: they stop working at once and stay on record
-for the audit trail. --delete removes them permanently instead (asking first on
-a terminal, unless --yes).
+for the audit trail. --delete removes them permanently instead: it asks first
+on a terminal, and needs --yes when standard input is not one.
 
 Servers older than v2.31 cannot expire tokens; there, use --delete.`,
 		Example: `  coder tokens rm ci
@@ -55,6 +55,11 @@ Servers older than v2.31 cannot expire tokens; there, use --delete.`,
 }
 
 func runRemove(ctx context.Context, opts *removeOptions) error {
+	// Refuse before resolving anything: a script without --yes sends nothing.
+	if opts.Delete && !opts.Yes && !opts.IO.CanPrompt() {
+		_, err := requireConsent(opts.IO, false, "delete tokens permanently", "")
+		return err
+	}
 	client, err := opts.Client()
 	if err != nil {
 		return err
@@ -69,12 +74,13 @@ func runRemove(ctx context.Context, opts *removeOptions) error {
 		}
 		tokens = append(tokens, token)
 	}
-	if opts.Delete && !opts.Yes && opts.IO.CanPrompt() {
+	if opts.Delete {
 		names := make([]string, len(tokens))
 		for i, t := range tokens {
 			names[i] = describeToken(t)
 		}
-		ok, err := opts.IO.confirm(fmt.Sprintf("Permanently delete %s? This removes the audit trail.", strings.Join(names, ", ")))
+		ok, err := requireConsent(opts.IO, opts.Yes, "delete tokens permanently",
+			fmt.Sprintf("Permanently delete %s? This removes the audit trail.", strings.Join(names, ", ")))
 		if err != nil {
 			return err
 		}
