@@ -137,8 +137,8 @@ func errorFromBody(a httpAnswer, secrets []string) *Error {
 	case len(bytes.TrimSpace(a.body)) == 0:
 		e.Message = "empty response body"
 	default:
-		var resp Response
-		if err := json.Unmarshal(a.body, &resp); err != nil {
+		resp, err := firstResponse(a.body)
+		if err != nil {
 			e.Message = fmt.Sprintf("unexpected status code %d, response is not valid JSON", a.status)
 			e.Detail = truncate(a.body, noMessageDetailLimit)
 		} else if resp.Message == "" {
@@ -150,6 +150,15 @@ func errorFromBody(a httpAnswer, secrets []string) *Error {
 	}
 	scrubError(e, secrets)
 	return e
+}
+
+// firstResponse decodes the first JSON value of body. Some servers write two bodies on
+// one error (the organization lookup answers a 404 with the generic not-found body and
+// then its own); the first is what the handler meant to say.
+func firstResponse(body []byte) (Response, error) {
+	var resp Response
+	err := json.NewDecoder(bytes.NewReader(body)).Decode(&resp)
+	return resp, err
 }
 
 // decodeSuccess decodes a success body into v, turning proxy pages, empty bodies and

@@ -63,6 +63,10 @@ func TestScripts(t *testing.T) {
 			"nosecret":   cmdNoSecret,
 			"tokenstate": cmdTokenState,
 			"reqheader":  cmdReqHeader,
+			"workspace":  cmdWorkspace,
+			"template":   cmdTemplate,
+			"group":      cmdGroup,
+			"org":        cmdOrg,
 		},
 	})
 }
@@ -79,14 +83,16 @@ func server(ts *testscript.TestScript) *coderdtest.Server {
 	return h.srv
 }
 
-// coderd [-generation G] [-owner-max D] [-member-max D]
+// coderd [-generation G] [-owner-max D] [-member-max D] [-without ROUTE]...
 // starts a stand-in Coder server and exports CODER_URL, OWNER_TOKEN,
-// MEMBER_TOKEN, OWNER_ID and MEMBER_ID.
+// MEMBER_TOKEN, OWNER_ID, MEMBER_ID and ORG_ID (the default organization).
 func cmdCoderd(ts *testscript.TestScript, neg bool, args []string) {
 	fs := flag.NewFlagSet("coderd", flag.ContinueOnError)
 	generation := fs.String("generation", string(coderdtest.Current), "server generation")
 	ownerMax := fs.Duration("owner-max", 0, "owner maximum token lifetime")
 	memberMax := fs.Duration("member-max", 0, "member maximum token lifetime")
+	var without stringList
+	fs.Var(&without, "without", "route pattern to leave out (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		ts.Fatalf("coderd: %v", err)
 	}
@@ -94,6 +100,7 @@ func cmdCoderd(ts *testscript.TestScript, neg bool, args []string) {
 		Generation:        coderdtest.Generation(*generation),
 		OwnerMaxLifetime:  *ownerMax,
 		MemberMaxLifetime: *memberMax,
+		WithoutRoutes:     without,
 	})
 	ts.Check(err)
 	ts.Defer(srv.Close)
@@ -103,7 +110,13 @@ func cmdCoderd(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("MEMBER_TOKEN", srv.Member.SessionToken)
 	ts.Setenv("OWNER_ID", srv.Owner.ID.String())
 	ts.Setenv("MEMBER_ID", srv.Member.ID.String())
+	ts.Setenv("ORG_ID", srv.DefaultOrganization().ID.String())
 }
+
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 // fault ROUTE key=value... injects a fault: status=N times=N retry-after=S
 // html truncate drop delay=D message=M redirect=URL echo body=TEXT hostile

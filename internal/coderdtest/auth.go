@@ -50,6 +50,14 @@ var routeTable = []routeSpec{
 	{pattern: "GET /api/v2/users/{user}/keys/{keyid}", handler: (*Server).handleKeyByID},
 	{pattern: "DELETE /api/v2/users/{user}/keys/{keyid}", handler: (*Server).handleDeleteKey},
 	{pattern: "PUT /api/v2/users/{user}/keys/{keyid}/expire", availableIn: Generation.hasExpire, handler: (*Server).handleExpireKey},
+	{pattern: "GET /api/v2/organizations/{organization}", handler: (*Server).handleGetOrganization},
+	{pattern: "GET /api/v2/organizations/{organization}/templates/{templatename}", handler: (*Server).handleTemplateByName},
+	{pattern: "GET /api/v2/organizations/{organization}/templates/{templatename}/versions/{templateversionname}", handler: (*Server).handleTemplateVersionByName},
+	{pattern: "GET /api/v2/templateversions/{templateversion}", handler: (*Server).handleTemplateVersion},
+	{pattern: "GET /api/v2/organizations/{organization}/groups/{groupname}", handler: (*Server).handleGroupByName},
+	{pattern: "GET /api/v2/users/{user}/workspace/{workspacename}", handler: (*Server).handleWorkspaceByOwnerAndName},
+	{pattern: "GET /api/v2/workspaces/{workspace}", handler: (*Server).handleWorkspaceByID},
+	{pattern: "POST /api/v2/authcheck", handler: (*Server).handleAuthCheck},
 }
 
 func (s *Server) withAuth(rt routeSpec) http.HandlerFunc {

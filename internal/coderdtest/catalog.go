@@ -14,11 +14,12 @@ import (
 var scopeCatalogJSON []byte
 
 type scopeCatalogFile struct {
-	Specials   []string            `json:"specials"`
-	Aliases    map[string]string   `json:"aliases"`
-	Composites map[string][]string `json:"composites"`
-	LowLevel   []string            `json:"low_level"`
-	Resources  map[string][]string `json:"resources"`
+	Specials          []string            `json:"specials"`
+	Aliases           map[string]string   `json:"aliases"`
+	SpecialExpansions map[string][]string `json:"special_expansions"`
+	Composites        map[string][]string `json:"composites"`
+	LowLevel          []string            `json:"low_level"`
+	Resources         map[string][]string `json:"resources"`
 }
 
 // catalog is parsed once; a broken embedded file is a build defect, hence the panic.

@@ -247,6 +247,14 @@ func TestRoutePatternsAreTheAgreedRoutes(t *testing.T) {
 		"GET /api/v2/users/{user}/keys/{keyid}",
 		"DELETE /api/v2/users/{user}/keys/{keyid}",
 		"PUT /api/v2/users/{user}/keys/{keyid}/expire",
+		"GET /api/v2/organizations/{organization}",
+		"GET /api/v2/organizations/{organization}/templates/{templatename}",
+		"GET /api/v2/organizations/{organization}/templates/{templatename}/versions/{templateversionname}",
+		"GET /api/v2/templateversions/{templateversion}",
+		"GET /api/v2/organizations/{organization}/groups/{groupname}",
+		"GET /api/v2/users/{user}/workspace/{workspacename}",
+		"GET /api/v2/workspaces/{workspace}",
+		"POST /api/v2/authcheck",
 	}
 	if got := RoutePatterns(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("RoutePatterns() = %v\nwant %v", got, want)

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -50,6 +51,9 @@ type Options struct {
 	DefaultLifetime   time.Duration    // default 168h (CODER_DEFAULT_TOKEN_LIFETIME)
 	ScopeCatalog      []string         // override the public scope list (default: the shared snapshot)
 	Now               func() time.Time // default time.Now; Advance() adds an offset on top
+	// WithoutRoutes leaves out routes (patterns as RoutePatterns lists them), to imitate a
+	// server or proxy that lacks an endpoint every generation has, e.g. authcheck.
+	WithoutRoutes []string
 }
 
 // User is a seeded account. SessionToken is a valid session key (login_type "password",
@@ -104,7 +108,6 @@ type Server struct {
 	clock          func() time.Time
 	clockOffset    atomic.Int64
 	deploymentID   uuid.UUID
-	orgID          uuid.UUID
 	mux            *http.ServeMux
 	httpServer     *http.Server
 
@@ -113,6 +116,7 @@ type Server struct {
 	keys     map[string]*keyRecord
 	faults   []*activeFault
 	requests []RecordedRequest
+	objects  objects
 }
 
 const (
@@ -184,7 +188,6 @@ func NewServer(opts Options) *Server {
 		defaultLife:  orDefault(opts.DefaultLifetime, defaultLifetime),
 		clock:        opts.Now,
 		deploymentID: uuid.New(),
-		orgID:        uuid.New(),
 		keys:         map[string]*keyRecord{},
 	}
 	if s.clock == nil {
@@ -203,6 +206,7 @@ func NewServer(opts Options) *Server {
 		s.acceptedScopes[alias] = true
 	}
 
+	s.seedDefaultOrganizationLocked() // before any user: every user joins it
 	s.Owner = s.AddUser("admin", true)
 	s.Member = s.AddUser("member", false)
 	s.mu.Lock()
@@ -215,7 +219,7 @@ func NewServer(opts Options) *Server {
 
 	s.mux = http.NewServeMux()
 	for _, rt := range routeTable {
-		if rt.availableIn == nil || rt.availableIn(gen) {
+		if (rt.availableIn == nil || rt.availableIn(gen)) && !slices.Contains(opts.WithoutRoutes, rt.pattern) {
 			s.mux.HandleFunc(rt.pattern, s.wrap(rt.pattern, s.withAuth(rt)))
 		}
 	}
@@ -308,6 +312,7 @@ func (s *Server) AddUser(username string, owner bool) User {
 		lastSeenAt: now,
 	}
 	s.users = append(s.users, rec)
+	s.objects.members[s.defaultOrgLocked().ID][rec.ID] = true
 	key := s.insertKeyLocked(keyRecord{
 		userID:    rec.ID,
 		scopes:    []string{scopeAll},

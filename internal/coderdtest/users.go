@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"net/mail"
 	"strings"
-
-	"github.com/google/uuid"
 )
 
 // baseURL is the advertised access URL; a server used only as an http.Handler has none, so
@@ -132,6 +130,9 @@ func (s *Server) handleGetUser(w http.ResponseWriter, r *http.Request, caller *p
 }
 
 func (s *Server) userJSON(u userRecord) userJSON {
+	s.mu.Lock()
+	orgIDs := s.orgIDsOfLocked(u.ID)
+	s.mu.Unlock()
 	roles := []slimRoleJSON{}
 	if u.Owner {
 		roles = append(roles, slimRoleJSON{Name: "owner", DisplayName: "Owner", OrganizationID: ""})
@@ -145,7 +146,7 @@ func (s *Server) userJSON(u userRecord) userJSON {
 		LastSeenAt:      u.lastSeenAt,
 		Status:          "active",
 		LoginType:       loginTypePassword,
-		OrganizationIDs: []uuid.UUID{s.orgID},
+		OrganizationIDs: orgIDs,
 		Roles:           roles,
 	}
 	if s.gen.hasScopes() {

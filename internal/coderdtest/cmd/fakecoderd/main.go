@@ -1,6 +1,7 @@
 // Command fakecoderd serves the in-memory fake Coder server on loopback for manual runs and
-// scripted demos. It prints the base URL and the seeded owner's session token, then serves
-// until SIGINT or SIGTERM.
+// scripted demos. It prints the base URL, the seeded owner's session token and the seeded
+// objects (organization, template, workspaces, group) with their IDs, then serves until
+// SIGINT or SIGTERM.
 package main
 
 import (
@@ -35,8 +36,8 @@ var generations = map[string]coderdtest.Generation{
 	string(coderdtest.PreScopes):   coderdtest.PreScopes,
 }
 
-// run serves until ctx is cancelled; stdout receives exactly the url= and
-// owner_session_token= lines.
+// run serves until ctx is cancelled; stdout receives the url= and owner_session_token=
+// lines, then one key=value line per seeded object (name, then id=...).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("fakecoderd", flag.ContinueOnError)
 	flags.SetOutput(stderr)
@@ -55,6 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	server := coderdtest.NewServer(coderdtest.Options{Generation: generation})
+	demo := server.SeedDemo()
 	listener, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
@@ -65,7 +67,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpServer.Serve(listener) }()
 
-	if _, err := fmt.Fprintf(stdout, "url=%s\nowner_session_token=%s\n", server.URL, server.Owner.SessionToken); err != nil {
+	if _, err := fmt.Fprintf(stdout, "url=%s\nowner_session_token=%s\n%s", server.URL, server.Owner.SessionToken, announceObjects(demo)); err != nil {
 		_ = httpServer.Close()
 		return fmt.Errorf("announce server: %w", err)
 	}
@@ -84,6 +86,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil
+}
+
+// announceObjects lists the seeded objects by the names allow lists use, with their IDs.
+func announceObjects(d coderdtest.Demo) string {
+	org := d.Organization.Name
+	return fmt.Sprintf("organization=%s id=%s\n", org, d.Organization.ID) +
+		fmt.Sprintf("template=%s/%s id=%s active_version_id=%s\n", org, d.Template.Name, d.Template.ID, d.Template.ActiveVersionID) +
+		fmt.Sprintf("workspace=admin/%s id=%s\n", d.Workspace.Name, d.Workspace.ID) +
+		fmt.Sprintf("workspace=member/%s id=%s\n", d.MemberWS.Name, d.MemberWS.ID) +
+		fmt.Sprintf("group=%s/%s id=%s\n", org, d.Group.Name, d.Group.ID)
 }
 
 // requireLoopback refuses anything that would expose the fake server (and its printed

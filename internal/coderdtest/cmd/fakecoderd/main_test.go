@@ -49,9 +49,15 @@ func TestRunAnnouncesAndServesUntilCancelled(t *testing.T) {
 
 			lines := bufio.NewScanner(stdoutReader)
 			announced := map[string]string{}
-			for len(announced) < 2 && lines.Scan() {
+			for lines.Scan() {
 				key, value, _ := strings.Cut(lines.Text(), "=")
+				if key == "workspace" {
+					key += "=" + strings.Fields(value)[0]
+				}
 				announced[key] = value
+				if key == "group" {
+					break // the last line
+				}
 			}
 			baseURL, token := announced["url"], announced["owner_session_token"]
 			if !strings.HasPrefix(baseURL, "http://127.0.0.1:") || len(token) != 33 {
@@ -67,6 +73,23 @@ func TestRunAnnouncesAndServesUntilCancelled(t *testing.T) {
 			_ = resp.Body.Close()
 			if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Coder-Build-Version") != tc.wantVersion {
 				t.Fatalf("whoami: %d version %q, want 200 %q", resp.StatusCode, resp.Header.Get("X-Coder-Build-Version"), tc.wantVersion)
+			}
+
+			// The announced workspace is the one its name finds.
+			ws := announced["workspace=admin/dev"]
+			if !strings.HasPrefix(ws, "admin/dev id=") || announced["organization"] == "" || announced["template"] == "" {
+				t.Fatalf("announced objects %q", announced)
+			}
+			req, _ = http.NewRequest("GET", baseURL+"/api/v2/users/admin/workspace/dev", nil)
+			req.Header.Set("Coder-Session-Token", token)
+			resp, err = http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			_ = resp.Body.Close()
+			if id := strings.TrimPrefix(ws, "admin/dev id="); !strings.Contains(string(body), `"id":"`+id+`"`) {
+				t.Fatalf("workspace admin/dev is %s, announced %s", body, id)
 			}
 
 			cancel()
