@@ -23,7 +23,8 @@ var updateScripts = flag.Bool("update", false, "rewrite cmp golden sections of t
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"coder": func() { os.Exit(cli.Main(context.Background(), os.Args[1:], cli.SystemIO())) },
+		"coder":     func() { os.Exit(cli.Main(context.Background(), os.Args[1:], cli.SystemIO())) },
+		"testchild": func() { os.Exit(testchild()) },
 	})
 }
 
@@ -67,6 +68,9 @@ func TestScripts(t *testing.T) {
 			"template":   cmdTemplate,
 			"group":      cmdGroup,
 			"org":        cmdOrg,
+			"waitfile":   cmdWaitFile,
+			"signal":     cmdSignal,
+			"readvar":    cmdReadVar,
 		},
 	})
 }
