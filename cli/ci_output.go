@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+
+	"github.com/spf13/cobra"
 )
 
 // defaultKeyEnv is the variable a key is handed over in: the one coder, the
@@ -13,6 +15,12 @@ const defaultKeyEnv = "CODER_SESSION_TOKEN"
 // envNamePattern is what POSIX shells, GitHub's $GITHUB_ENV and GitLab's
 // dotenv reports accept as a variable name.
 var envNamePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// addEnvNameFlag registers --env, the variable a key is handed over in.
+func addEnvNameFlag(cmd *cobra.Command, name *string, usage string) {
+	cmd.Flags().StringVar(name, "env", defaultKeyEnv, usage)
+	withEnv(cmd.Flags(), "env", "CODER_TOKEN_ENV")
+}
 
 // validateEnvName checks a --env value before anything is sent.
 func validateEnvName(name string) error {

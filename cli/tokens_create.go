@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -21,12 +21,10 @@ type createOptions struct {
 	Client func() (*sdk.Client, error)
 	Now    func() time.Time
 
-	Name       string
-	Lifetime   string
-	User       string
-	Scopes     []string
-	Allow      []string
+	mintFlags
 	Output     *outputFlags
+	EnvName    string // the variable -o env assigns
+	Getenv     func(string) string
 	DryRun     bool
 	OutputFile string
 	Force      bool
@@ -48,7 +46,7 @@ Allow lists are exclusive: once given, the token can only touch the listed
 objects, of any type. Use --dry-run to see what a token could do.`
 
 func newTokensCreateCommand(f *Factory) *cobra.Command {
-	opts := &createOptions{IO: f.IO, Client: f.Client, Now: f.Now}
+	opts := &createOptions{IO: f.IO, Client: f.Client, Now: f.Now, Getenv: f.Getenv}
 	cmd := &cobra.Command{
 		Use:   "create",
 		Short: "Create a token",
@@ -71,54 +69,28 @@ func newTokensCreateCommand(f *Factory) *cobra.Command {
 			return runCreate(cmd.Context(), opts)
 		},
 	}
+	addMintFlags(cmd, &opts.mintFlags, mintFlagHelp{
+		name:     "Name of the token (the server picks a random one if empty)",
+		lifetime: "How long the token lives, e.g. 15m, 8h, 30d, 2w, 1y, 1d12h, or max (default: the server's default, 7d unless changed)",
+	})
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Name, "name", "n", "", "Name of the token (the server picks a random one if empty)")
-	withEnv(fl, "name", "CODER_TOKEN_NAME")
-	fl.StringVar(&opts.Lifetime, "lifetime", "", "How long the token lives, e.g. 15m, 8h, 30d, 2w, 1y, 1d12h, or max (default: the server's default, 7d unless changed)")
-	withEnv(fl, "lifetime", "CODER_TOKEN_LIFETIME")
-	fl.StringVarP(&opts.User, "user", "u", "me", "User to create the token for (username or ID; other users need the Owner role)")
-	withEnv(fl, "user", "CODER_TOKEN_USER")
-	fl.StringArrayVar(&opts.Scopes, "scope", nil, "A `scope` for the token, e.g. workspace:read (repeatable or comma-separated; default coder:all)")
-	withEnv(fl, "scope", "CODER_TOKEN_SCOPES")
-	fl.StringArrayVar(&opts.Allow, "allow", nil, "Allow-list entry `type:id`, where id is a UUID or *, e.g. workspace:<uuid> (repeatable or comma-separated)")
-	withEnv(fl, "allow", "CODER_TOKEN_ALLOW_LIST")
-	opts.Output = addOutputFlag(cmd, "text", "json")
+	opts.Output = addOutputFlag(cmd, "text", "json", "env")
+	addEnvNameFlag(cmd, &opts.EnvName, "Variable name for -o env, which prints one NAME=key line")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "Show the request and what the token could do, without creating it")
 	withEnv(fl, "dry-run", "CODER_DRY_RUN")
 	fl.StringVar(&opts.OutputFile, "output-file", "", "Write the key to this file (mode 0600) instead of stdout")
 	withEnv(fl, "output-file", "CODER_TOKEN_OUTPUT_FILE")
 	fl.BoolVar(&opts.Force, "force", false, "Overwrite the --output-file if it exists")
 	withEnv(fl, "force", "CODER_FORCE")
-	_ = cmd.RegisterFlagCompletionFunc("scope", completeScopes)
-	_ = cmd.RegisterFlagCompletionFunc("allow", completeAllowTypes)
 	return cmd
 }
 
 // validateCreate checks every flag without touching the network.
 func validateCreate(opts *createOptions) (workflow.Plan, error) {
-	plan := workflow.Plan{User: strings.TrimSpace(opts.User), Name: opts.Name}
-	if plan.User == "" {
-		plan.User = "me"
+	plan, problems := opts.mintFlags.plan()
+	if err := validateEnvName(opts.EnvName); err != nil {
+		problems = append(problems, err)
 	}
-	var problems []error
-	if opts.Lifetime != "" {
-		lt, err := lifetime.Parse(opts.Lifetime)
-		if err != nil {
-			problems = append(problems, fmt.Errorf("--lifetime: %w", err))
-		}
-		plan.Lifetime = lt
-	}
-	catalog := scopes.Snapshot()
-	parsed, err := scopes.ParseScopes(catalog, opts.Scopes)
-	if err != nil {
-		problems = append(problems, prefixEach("--scope", err))
-	}
-	plan.Scopes = parsed
-	allow, err := scopes.ParseAllowList(catalog, opts.Allow)
-	if err != nil {
-		problems = append(problems, prefixEach("--allow", err))
-	}
-	plan.Allow = allow
 	if opts.OutputFile != "" && !opts.Force && !opts.DryRun {
 		if _, err := os.Lstat(opts.OutputFile); err == nil {
 			problems = append(problems, fmt.Errorf("--output-file: %s already exists; pass --force to overwrite it", opts.OutputFile))
@@ -128,21 +100,6 @@ func validateCreate(opts *createOptions) (workflow.Plan, error) {
 		return plan, asUsage(errors.Join(problems...))
 	}
 	return plan, nil
-}
-
-// prefixEach puts the flag name in front of every joined error, so each bad
-// value reads on its own line.
-func prefixEach(flag string, err error) error {
-	var joined interface{ Unwrap() []error }
-	if errors.As(err, &joined) {
-		errs := joined.Unwrap()
-		out := make([]error, len(errs))
-		for i, e := range errs {
-			out[i] = fmt.Errorf("%s: %w", flag, e)
-		}
-		return errors.Join(out...)
-	}
-	return fmt.Errorf("%s: %w", flag, err)
 }
 
 func runCreate(ctx context.Context, opts *createOptions) error {
@@ -160,30 +117,67 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 		return err
 	}
 	minter := &workflow.Minter{Client: client}
-	facts, err := minter.Facts(ctx, plan)
+	checked, err := checkPlan(ctx, minter, plan, 0)
 	if err != nil {
 		return err
 	}
-	requested, err := minter.Check(ctx, plan, facts)
-	if err != nil {
-		return explainCreateError(err, plan)
-	}
 	if opts.DryRun {
-		return writeDryRun(opts, plan, facts, requested)
+		return writeDryRun(opts, checked.plan, checked.facts, checked.requested)
 	}
-
-	explanation := scopes.Explain(facts.Catalog, plan.Scopes, plan.Allow)
-	for _, w := range explanation.Warnings {
-		fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", w.Message)
-	}
-	result, err := minter.Mint(ctx, plan, plan.Request(requested))
+	result, err := mintChecked(ctx, opts.IO, minter, checked)
 	if err != nil {
-		return explainCreateError(err, plan)
-	}
-	for _, w := range result.Warnings {
-		fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", w)
+		return err
 	}
 	return writeKey(opts, result.Token, result.Key)
+}
+
+// checkedPlan is a plan the server's facts have been checked against.
+type checkedPlan struct {
+	plan      workflow.Plan
+	facts     workflow.Facts
+	requested time.Duration // the lifetime to post; 0: the server's default
+	capped    bool          // defaultLifetime was more than the user may have
+}
+
+// checkPlan learns the facts the plan must be checked against and checks
+// it. create and exec share it, so both mint exactly alike. A plan without a
+// lifetime gets defaultLifetime (0: the server's own default), capped at the
+// target user's maximum rather than refused: the user did not ask for it.
+func checkPlan(ctx context.Context, minter *workflow.Minter, plan workflow.Plan, defaultLifetime time.Duration) (checkedPlan, error) {
+	defaulted := !plan.HasLifetime() && defaultLifetime > 0
+	if defaulted {
+		plan.Lifetime = lifetime.Lifetime{Duration: defaultLifetime}
+	}
+	facts, err := minter.Facts(ctx, plan)
+	if err != nil {
+		return checkedPlan{}, err
+	}
+	capped := defaulted && facts.MaxLifetime > 0 && facts.MaxLifetime < defaultLifetime
+	if capped {
+		plan.Lifetime.Duration = facts.MaxLifetime
+	}
+	requested, err := minter.Check(ctx, plan, facts)
+	if err != nil {
+		return checkedPlan{}, explainCreateError(err, plan)
+	}
+	return checkedPlan{plan: plan, facts: facts, requested: requested, capped: capped}, nil
+}
+
+// mintChecked mints a checked plan, warning on stderr about access the
+// token may lack and about what could not be verified.
+func mintChecked(ctx context.Context, streams *IOStreams, minter *workflow.Minter, c checkedPlan) (workflow.Result, error) {
+	explanation := scopes.Explain(c.facts.Catalog, c.plan.Scopes, c.plan.Allow)
+	for _, w := range explanation.Warnings {
+		fmt.Fprintf(streams.ErrOut, "warning: %s\n", w.Message)
+	}
+	result, err := minter.Mint(ctx, c.plan, c.plan.Request(c.requested))
+	if err != nil {
+		return result, explainCreateError(err, c.plan)
+	}
+	for _, w := range result.Warnings {
+		fmt.Fprintf(streams.ErrOut, "warning: %s\n", w)
+	}
+	return result, nil
 }
 
 // explainCreateError turns the workflow's typed errors into what a person
@@ -228,14 +222,16 @@ func lifetimeTooLong(e *workflow.LifetimeError) error {
 		fmt.Sprintf("use --lifetime %s or shorter, or --lifetime max", formatLimit(e.Max)))
 }
 
-// writeKey prints the key (text) or metadata plus key (JSON), to stdout or the
-// --output-file.
+// writeKey prints the key (text), one NAME=key line (env) or metadata plus
+// key (JSON), to stdout or the --output-file. Under GitHub Actions the key
+// is registered with the log masker before it is written anywhere.
 func writeKey(opts *createOptions, meta sdk.APIKey, key string) error {
+	maskKeyInCILogs(opts.Getenv, opts.IO.ErrOut, key)
 	if opts.OutputFile != "" {
-		if err := writeFileAtomic(opts.OutputFile, []byte(key+"\n"), !opts.Force); err != nil {
+		if err := writeFileAtomic(opts.OutputFile, keyFileContent(opts.Output.String(), opts.EnvName, key), !opts.Force); err != nil {
 			// The file failed; stdout is the last place the key can go.
 			fmt.Fprintf(opts.IO.ErrOut, "warning: cannot write the key to %s (%v); printing it instead\n", opts.OutputFile, err)
-			return writeKeyTo(opts, meta, key)
+			return writeKeyTo(opts.IO, opts.Output, opts.EnvName, meta, key)
 		}
 		fmt.Fprintf(opts.IO.ErrOut, "Wrote the key of token %q (ID %s) to %s.\n", meta.TokenName, meta.ID, opts.OutputFile)
 		if opts.Output.String() == "json" {
@@ -243,20 +239,34 @@ func writeKey(opts *createOptions, meta sdk.APIKey, key string) error {
 		}
 		return nil
 	}
-	return writeKeyTo(opts, meta, key)
+	return writeKeyTo(opts.IO, opts.Output, opts.EnvName, meta, key)
 }
 
-func writeKeyTo(opts *createOptions, meta sdk.APIKey, key string) error {
-	if opts.Output.String() == "json" {
-		return opts.Output.writeJSON(opts.IO, struct {
+// keyFileContent is what --output-file holds: the key alone, which
+// --token-file and $CODER_SESSION_TOKEN_FILE read, or with -o env the
+// NAME=key line, for a dotenv file.
+func keyFileContent(format, envName, key string) []byte {
+	if format == "env" {
+		return []byte(envLine(envName, key))
+	}
+	return []byte(key + "\n")
+}
+
+func writeKeyTo(streams *IOStreams, output *outputFlags, envName string, meta sdk.APIKey, key string) error {
+	switch output.String() {
+	case "json":
+		return output.writeJSON(streams, struct {
 			sdk.APIKey
 			Key string `json:"key"`
 		}{meta, key})
+	case "env":
+		_, err := io.WriteString(streams.Out, envLine(envName, key))
+		return err
 	}
-	if opts.IO.IsStdoutTTY() {
-		fmt.Fprintln(opts.IO.ErrOut, "Store this key now: it is shown only once and cannot be retrieved later.")
+	if streams.IsStdoutTTY() {
+		fmt.Fprintln(streams.ErrOut, "Store this key now: it is shown only once and cannot be retrieved later.")
 	}
-	_, err := fmt.Fprintln(opts.IO.Out, key)
+	_, err := fmt.Fprintln(streams.Out, key)
 	return err
 }
 

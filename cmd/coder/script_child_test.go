@@ -103,3 +103,22 @@ func cmdReadVar(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	ts.Setenv(args[0], strings.TrimRight(string(data), "\r\n"))
 }
+
+// maskedkey VAR stdout|stderr|FILE asserts that the output registers the
+// value of $VAR with the GitHub Actions log masker on a line of its own
+// (::add-mask::VALUE), without printing the value on failure.
+func cmdMaskedKey(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: maskedkey VAR stdout|stderr|FILE")
+	}
+	secret := ts.Getenv(args[0])
+	if len(secret) < 8 {
+		ts.Fatalf("maskedkey: $%s is empty or too short to be a key", args[0])
+	}
+	for _, line := range strings.Split(ts.ReadFile(args[1]), "\n") {
+		if line == "::add-mask::"+secret {
+			return
+		}
+	}
+	ts.Fatalf("%s has no ::add-mask:: line for the value of $%s (%d chars)", args[1], args[0], len(secret))
+}

@@ -71,6 +71,7 @@ func TestScripts(t *testing.T) {
 			"waitfile":   cmdWaitFile,
 			"signal":     cmdSignal,
 			"readvar":    cmdReadVar,
+			"maskedkey":  cmdMaskedKey,
 		},
 	})
 }
