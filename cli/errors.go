@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/scopedtokens/coder/internal/safetext"
+	"github.com/scopedtokens/coder/internal/workflow"
 	"github.com/scopedtokens/coder/sdk"
 )
 
@@ -142,7 +143,12 @@ func exitCode(err error) int {
 // newlines survive, and they are indented so they cannot forge a line of ours.
 func renderError(w io.Writer, err error, hint string) {
 	var apiErr *sdk.Error
-	if errors.As(err, &apiErr) {
+	var nameErr *workflow.NameError
+	if errors.As(err, &nameErr) {
+		// Each unresolved entry on its own line, naming the entry and the lookup; the
+		// server's words are already folded in.
+		fmt.Fprintf(w, "error: %s\n", indentContinuation(safetext.EscapeLines(err.Error())))
+	} else if errors.As(err, &apiErr) {
 		msg := apiErr.Message
 		if prefix := contextPrefix(err, apiErr); prefix != "" {
 			msg = prefix + ": " + msg

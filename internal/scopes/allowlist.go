@@ -23,10 +23,12 @@ const (
 )
 
 // AllowEntry is one allow-list entry. Type is "*" or an RBAC resource type;
-// ID is "*" or a canonical lower-case hyphenated UUID.
+// ID is "*" or a canonical lower-case hyphenated UUID. A named entry (see
+// ParseAllowListWithNames) has Name set instead and an empty ID until resolved.
 type AllowEntry struct {
 	Type string
 	ID   string
+	Name string
 }
 
 // String renders the wire form "type:id".
@@ -43,6 +45,10 @@ func (e AllowEntry) isAll() bool { return e.Type == wildcard && e.ID == wildcard
 // than MaxAllowListEntries entries is an error too. On error no entries are
 // returned.
 func ParseAllowList(c *Catalog, values []string) ([]AllowEntry, error) {
+	return parseAllowList(c, values, false)
+}
+
+func parseAllowList(c *Catalog, values []string, names bool) ([]AllowEntry, error) {
 	var (
 		entries []AllowEntry
 		errs    []error
@@ -56,7 +62,7 @@ func ParseAllowList(c *Catalog, values []string) ([]AllowEntry, error) {
 				continue
 			}
 			count++
-			entry, err := c.parseAllowEntry(text)
+			entry, err := c.parseAllowEntry(text, names)
 			if err != nil {
 				errs = append(errs, err)
 				continue
@@ -85,7 +91,7 @@ func emptyEntryError(value string) error {
 
 // parseAllowEntry checks one trimmed, non-empty entry like the server's
 // codersdk.ParseAllowListEntry, adding the reasons and a corrected example.
-func (c *Catalog) parseAllowEntry(text string) (AllowEntry, error) {
+func (c *Catalog) parseAllowEntry(text string, names bool) (AllowEntry, error) {
 	typ, id, found := strings.Cut(text, ":")
 	if !found || typ == "" || id == "" {
 		example := c.suggestType(typ) + ":" + suggestID(id)
@@ -111,7 +117,19 @@ func (c *Catalog) parseAllowEntry(text string) (AllowEntry, error) {
 	fixedID := id
 	if id != wildcard {
 		if parsed, err := uuid.Parse(id); err != nil {
-			reasons = append(reasons, fmt.Sprintf("invalid %s ID (must be UUID): %q", typ, id))
+			reason := fmt.Sprintf("invalid %s ID (must be UUID): %q", typ, id)
+			if names && len(reasons) == 0 {
+				named, why, takesNames := namedEntry(typ, id)
+				switch {
+				case takesNames && why == "":
+					return named, nil
+				case takesNames:
+					reason = why
+				default:
+					reason += "; only " + namedTypesText + " entries may name their object"
+				}
+			}
+			reasons = append(reasons, reason)
 			fixedID = suggestID(strings.TrimSpace(id))
 		} else {
 			fixedID = parsed.String()
