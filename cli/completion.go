@@ -94,3 +94,15 @@ func completeTokenNames(f *Factory) cobra.CompletionFunc {
 		return out, cobra.ShellCompDirectiveNoFileComp
 	}
 }
+
+func completeSortFields(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	var out []string
+	for _, field := range sortFieldNames() {
+		for _, candidate := range []string{field, "-" + field} {
+			if strings.HasPrefix(candidate, toComplete) {
+				out = append(out, candidate)
+			}
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}

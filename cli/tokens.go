@@ -33,6 +33,7 @@ func newTokensCommand(f *Factory) *cobra.Command {
 		newTokensListCommand(f),
 		newTokensViewCommand(f),
 		newTokensRemoveCommand(f),
+		newTokensPruneCommand(f),
 		newTokensScopesCommand(f),
 	)
 	return cmd

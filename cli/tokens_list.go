@@ -71,6 +71,9 @@ type listOptions struct {
 	User           string
 	Output         *outputFlags
 	Columns        *columnsValue
+	Filter         tokenFilter
+	Sort           sortSpec
+	Limit          int
 }
 
 func newTokensListCommand(f *Factory) *cobra.Command {
@@ -79,13 +82,22 @@ func newTokensListCommand(f *Factory) *cobra.Command {
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List tokens",
-		Long: `List tokens, oldest first. Expired tokens are hidden unless --include-expired.
+		Long: `List tokens, oldest first. Expired tokens are hidden unless --include-expired
+or --status expired.
+
+Filters combine (all must hold) and run client-side, since the API has none:
+--name 'ci-*', --status, --expiring-within 7d, --unused-for 30d (never used
+counts as unused), --unrestricted. --sort orders by a field (-field for
+descending) and --limit keeps the first N after that. 'coder tokens prune'
+takes the same filters.
 
 On a terminal, times are relative ("in 6d", "3h ago"); when piped they are
 RFC 3339. An empty list prints "No tokens found." on stderr and nothing on
 stdout ("[]" with -o json).`,
 		Example: `  coder tokens ls
   coder tokens ls --all --include-expired -c name,owner,expires_at
+  coder tokens ls --unrestricted --unused-for 30d --sort=-created_at
+  coder tokens ls --all --expiring-within 7d --sort expires_at --limit 20
   coder tokens ls -o json | jq -r '.[].token_name'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -101,29 +113,38 @@ stdout ("[]" with -o json).`,
 	withEnv(fl, "user", "CODER_TOKEN_USER")
 	opts.Output = addOutputFlag(cmd, "table", "json")
 	opts.Columns = addColumnsFlag(cmd)
+	addFilterFlags(cmd, &opts.Filter)
+	fl.Var(&opts.Sort, "sort", "Order by `field`: "+strings.Join(sortFieldNames(), ", ")+"; -field for descending")
+	withEnv(fl, "sort", "CODER_TOKENS_SORT")
+	_ = cmd.RegisterFlagCompletionFunc("sort", completeSortFields)
+	fl.IntVar(&opts.Limit, "limit", 0, "Show at most `N` tokens, after filtering and sorting (0: all)")
+	withEnv(fl, "limit", "CODER_TOKENS_LIMIT")
 	return cmd
 }
 
 func runList(ctx context.Context, opts *listOptions) error {
+	if opts.Limit < 0 {
+		return usageErrorf("--limit must be 0 (all) or more, got %d", opts.Limit)
+	}
 	client, err := opts.Client()
 	if err != nil {
 		return err
 	}
-	tokens, err := client.Tokens(ctx, opts.User, sdk.TokensFilter{IncludeAll: opts.All, IncludeExpired: opts.IncludeExpired})
+	includeExpired := opts.IncludeExpired || opts.Filter.needsExpired()
+	tokens, err := client.Tokens(ctx, opts.User, sdk.TokensFilter{IncludeAll: opts.All, IncludeExpired: includeExpired})
 	if err != nil {
 		return fmt.Errorf("cannot list tokens: %w", err)
 	}
 	now := opts.Now()
-	if !opts.IncludeExpired {
+	match := opts.Filter.match(now)
+	tokens = slices.DeleteFunc(tokens, func(t sdk.APIKeyWithOwner) bool {
 		// Older servers ignore include_expired and always return expired tokens.
-		tokens = slices.DeleteFunc(tokens, func(t sdk.APIKeyWithOwner) bool { return !t.ExpiresAt.After(now) })
-	}
-	slices.SortStableFunc(tokens, func(a, b sdk.APIKeyWithOwner) int {
-		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
+		return (!includeExpired && !t.ExpiresAt.After(now)) || !match(t)
 	})
+	opts.Sort.sort(tokens)
+	if opts.Limit > 0 && len(tokens) > opts.Limit {
+		tokens = tokens[:opts.Limit]
+	}
 
 	if opts.Output.String() == "json" {
 		return opts.Output.writeJSON(opts.IO, tokens)

@@ -59,6 +59,7 @@ func TestScripts(t *testing.T) {
 			"requests":   cmdRequests,
 			"advance":    cmdAdvance,
 			"mint":       cmdMint,
+			"mintmany":   cmdMintMany,
 			"exits":      cmdExits,
 			"filemode":   cmdFileMode,
 			"nosecret":   cmdNoSecret,
@@ -219,6 +220,33 @@ func cmdMint(ts *testscript.TestScript, neg bool, args []string) {
 	key := srv.MintToken(user, args[1], d, scopes, allow)
 	ts.Setenv("KEY", key)
 	ts.Setenv("KEY_ID", strings.SplitN(key, "-", 2)[0])
+}
+
+// mintmany owner|member N PREFIX LIFETIME [SCOPES [ALLOW]] seeds N tokens
+// named PREFIX-1 … PREFIX-N directly in the server, for tests at scale.
+func cmdMintMany(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 4 {
+		ts.Fatalf("usage: mintmany owner|member N PREFIX LIFETIME [SCOPES [ALLOW]]")
+	}
+	srv := server(ts)
+	user := srv.Owner
+	if args[0] == "member" {
+		user = srv.Member
+	}
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	d, err := time.ParseDuration(args[3])
+	ts.Check(err)
+	var scopes, allow []string
+	if len(args) > 4 {
+		scopes = strings.Split(args[4], ",")
+	}
+	if len(args) > 5 {
+		allow = strings.Split(args[5], ",")
+	}
+	for i := 1; i <= n; i++ {
+		srv.MintToken(user, args[2]+"-"+strconv.Itoa(i), d, scopes, allow)
+	}
 }
 
 // exits CODE PROGRAM ARGS... runs a program and asserts its exit code.
