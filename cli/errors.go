@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 
 	"github.com/scopedtokens/coder/internal/safetext"
 	"github.com/scopedtokens/coder/internal/workflow"
@@ -128,6 +129,9 @@ func exitCode(err error) int {
 	if errors.As(err, &notLoggedIn) {
 		return exitAuth
 	}
+	if errors.Is(err, sdk.ErrNoKey) {
+		return exitServer // the server misbehaved, and the token may exist
+	}
 	var transport *sdk.TransportError
 	var netErr net.Error
 	if errors.As(err, &transport) || errors.As(err, &netErr) || errors.Is(err, context.DeadlineExceeded) {
@@ -219,4 +223,19 @@ type notLoggedInError struct{}
 
 func (*notLoggedInError) Error() string {
 	return "you are not logged in: no deployment URL is set"
+}
+
+// neverSent reports a request that failed before a byte of it could reach the
+// server: the connection was refused, or the host or proxy could not be found
+// or dialled. Only then can a caller promise that nothing happened.
+func neverSent(err error) bool {
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return true
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
 }

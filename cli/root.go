@@ -30,6 +30,12 @@ func Main(ctx context.Context, args []string, streams *IOStreams) int {
 	}
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		fmt.Fprintln(streams.ErrOut, "interrupted")
+		// A hint says what the interrupted request may have left behind
+		// (create: whether the token may exist).
+		var hinted *hintedError
+		if errors.As(err, &hinted) {
+			fmt.Fprintf(streams.ErrOut, "hint: %s\n", hinted.hint)
+		}
 		return 130
 	}
 	var silent *silentError

@@ -198,8 +198,14 @@ func explainCreateError(err error, plan workflow.Plan) error {
 		switch {
 		case sdk.IsConflict(err):
 			return withHint(err, fmt.Sprintf("choose another --name, or delete the old token first with 'coder tokens rm --delete %s' (an expired token keeps its name)", plan.Name))
+		case neverSent(err):
+			return withHint(err, "the token was not created: the request never reached the server")
+		case errors.Is(err, context.Canceled):
+			return withHint(err, "the request had been sent, so the token may exist; "+checkForToken(plan.Name))
+		case errors.Is(err, sdk.ErrNoKey):
+			return withHint(err, "the token may exist without its key ever reaching you; "+checkForToken(plan.Name))
 		case exitCode(err) == exitServer:
-			return withHint(err, "the server may have created the token anyway; check with 'coder tokens ls' and remove it if it is there")
+			return withHint(err, "the server may have created the token anyway; "+checkForToken(plan.Name))
 		}
 	case errors.As(err, &revoked):
 		return withHint(err, "scopes need Coder v2.27 or newer and allow lists v2.28 or newer; upgrade the server, or create the token without --scope/--allow")
@@ -276,4 +282,12 @@ func wireStrings(targets []sdk.AllowListTarget) []string {
 		out[i] = t.String()
 	}
 	return out
+}
+
+// checkForToken says how to find, and get rid of, a token that may exist.
+func checkForToken(name string) string {
+	if name == "" {
+		return "check with 'coder tokens ls' and remove it if it is there"
+	}
+	return fmt.Sprintf("check with 'coder tokens view %s' and remove it with 'coder tokens rm --delete %s' if it is there", name, name)
 }

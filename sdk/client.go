@@ -71,9 +71,13 @@ func New(cfg Config) *Client {
 	if cfg.Debug != nil {
 		transport = newDebugTransport(transport, cfg.Debug, c.secrets)
 	}
+	userHeaders := make([]string, 0, len(cfg.Header))
+	for name := range cfg.Header {
+		userHeaders = append(userHeaders, name)
+	}
 	httpClient := &http.Client{
 		Transport:     transport,
-		CheckRedirect: keepTokenSameOrigin,
+		CheckRedirect: redirectPolicy{userHeaders: userHeaders}.check,
 		// No cookie jar: resty.New would install one, and a stored coder_session_token
 		// cookie (servers set it on login) would be sent and win over the header.
 		Jar: nil,
@@ -144,20 +148,6 @@ func (c *Client) URL() *url.URL {
 	}
 	u := *c.url
 	return &u
-}
-
-// keepTokenSameOrigin follows redirects like net/http but drops the session token when
-// a redirect leaves the original scheme and host; net/http only strips the headers it
-// knows (Authorization, Cookie), not ours.
-func keepTokenSameOrigin(req *http.Request, via []*http.Request) error {
-	if len(via) >= maxRedirects {
-		return fmt.Errorf("stopped after %d redirects", maxRedirects)
-	}
-	first := via[0].URL
-	if req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
-		req.Header.Del(SessionTokenHeader)
-	}
-	return nil
 }
 
 // call describes one API request.
@@ -232,6 +222,7 @@ func (c *Client) send(ctx context.Context, cl call) (httpAnswer, error) {
 		url:         display,
 		status:      resp.StatusCode(),
 		contentType: resp.Header().Get("Content-Type"),
+		location:    resp.Header().Get("Location"),
 		body:        resp.Body(),
 	}
 	if raw := resp.RawResponse; raw != nil && raw.Request != nil && raw.Request.URL != nil {
@@ -338,13 +329,25 @@ func (c *Client) Logout(ctx context.Context) error {
 
 // CreateToken mints a token for user and returns its only copy of the secret. It is
 // never retried: the server may have minted the token even when the answer was lost.
+// A success status without a key is a *NoKeyError (errors.Is(err, ErrNoKey)).
 func (c *Client) CreateToken(ctx context.Context, user string, req CreateTokenRequest) (GenerateAPIKeyResponse, error) {
 	var out GenerateAPIKeyResponse
-	err := c.sendJSON(ctx, call{method: http.MethodPost, path: "/users/{user}/keys/tokens",
+	cl := call{method: http.MethodPost, path: "/users/{user}/keys/tokens",
 		params: map[string]string{"user": user}, body: req,
 		// Like upstream: any status up to 201 is success.
-		success: func(status int) bool { return status >= 200 && status <= http.StatusCreated }}, &out)
-	return out, err
+		success: func(status int) bool { return status >= 200 && status <= http.StatusCreated }}
+	answer, err := c.send(ctx, cl)
+	if err != nil {
+		return out, err
+	}
+	if err := decodeSuccess(answer, &out, c.secretsFor(cl)); err != nil {
+		return out, err
+	}
+	if strings.TrimSpace(out.Key) == "" {
+		// Never hand back an empty key as a success: the caller would print a blank line.
+		return out, &NoKeyError{StatusCode: answer.status, Method: answer.method, URL: answer.url}
+	}
+	return out, nil
 }
 
 // Tokens lists tokens. A server answering null yields an empty, non-nil slice.

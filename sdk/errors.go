@@ -115,6 +115,7 @@ type httpAnswer struct {
 	url         string
 	status      int
 	contentType string
+	location    string // Location header of a 3xx that was not followed
 	body        []byte
 	// redirectedFrom is the URL first requested when redirects led elsewhere.
 	redirectedFrom string
@@ -128,6 +129,9 @@ func errorFromBody(a httpAnswer, secrets []string) *Error {
 		e.Helper = unauthorizedHelper
 	}
 	switch {
+	case a.status >= 300 && a.status < 400:
+		e.Message = redirectMessage(a)
+		e.Helper = redirectHelper
 	case !isJSONContentType(a.contentType):
 		e.Message = fmt.Sprintf("unexpected non-JSON response %q", a.contentType)
 		e.Detail = "no response body"

@@ -10,9 +10,12 @@ import (
 	"github.com/scopedtokens/coder/cli"
 )
 
-func main() {
+func main() { os.Exit(run()) }
+
+// run is the whole program; the script tests run it as the coder binary, so
+// they see the same interrupt handling as users do.
+func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Main(ctx, os.Args[1:], cli.SystemIO())
-	stop()
-	os.Exit(code)
+	defer stop()
+	return cli.Main(ctx, os.Args[1:], cli.SystemIO())
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"os"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/scopedtokens/coder/cli"
 	"github.com/scopedtokens/coder/internal/coderdtest"
 )
 
@@ -23,7 +21,7 @@ var updateScripts = flag.Bool("update", false, "rewrite cmp golden sections of t
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"coder":     func() { os.Exit(cli.Main(context.Background(), os.Args[1:], cli.SystemIO())) },
+		"coder":     func() { os.Exit(run()) },
 		"testchild": func() { os.Exit(testchild()) },
 	})
 }
@@ -73,6 +71,7 @@ func TestScripts(t *testing.T) {
 			"signal":     cmdSignal,
 			"readvar":    cmdReadVar,
 			"maskedkey":  cmdMaskedKey,
+			"waitfor":    cmdWaitFor,
 		},
 	})
 }
@@ -353,4 +352,29 @@ func cmdReqHeader(ts *testscript.TestScript, neg bool, args []string) {
 		return
 	}
 	ts.Fatalf("server saw no requests for %s", args[0])
+}
+
+// waitfor ROUTE N blocks until the server has seen N requests for ROUTE: the
+// readiness signal before interrupting a background command mid-request.
+func cmdWaitFor(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: waitfor ROUTE COUNT")
+	}
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	srv := server(ts)
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		got := 0
+		for _, r := range srv.Requests() {
+			if r.Route == args[0] {
+				got++
+			}
+		}
+		if got >= want {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	ts.Fatalf("server saw fewer than %d requests for %s within 10s", want, args[0])
 }
