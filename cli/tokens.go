@@ -30,6 +30,7 @@ func newTokensCommand(f *Factory) *cobra.Command {
 	}
 	cmd.AddCommand(
 		newTokensCreateCommand(f),
+		newTokensExecCommand(f),
 		newTokensListCommand(f),
 		newTokensViewCommand(f),
 		newTokensRemoveCommand(f),
