@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/scopedtokens/coder/sdk"
+)
+
+// tableFixtureNow is the fixed "now" the table goldens are rendered at.
+var tableFixtureNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// tableFixture covers what changes column widths: empty and missing values,
+// wide and combining characters, legacy single scopes, never-used sentinels,
+// expired tokens and long allow lists.
+func tableFixture() []sdk.APIKeyWithOwner {
+	at := func(d time.Duration) time.Time { return tableFixtureNow.Add(d) }
+	user := uuid.MustParse("0f0e6f4a-2b1c-4d5e-8f90-a1b2c3d4e5f6")
+	return []sdk.APIKeyWithOwner{
+		{APIKey: sdk.APIKey{ID: "AAAAAAAAAA", UserID: user, TokenName: "ci", Scopes: []string{"workspace:read", "template:read"},
+			AllowList: []sdk.AllowListTarget{{Type: "workspace", ID: "*"}}, CreatedAt: at(-48 * time.Hour),
+			ExpiresAt: at(5 * 24 * time.Hour), LastUsed: at(-3 * time.Hour)}, Username: "admin"},
+		{APIKey: sdk.APIKey{ID: "BBBBBBBBBB", UserID: user, TokenName: "déploy-名前", Scopes: []string{"coder:all"},
+			AllowList: []sdk.AllowListTarget{}, CreatedAt: at(-24 * time.Hour),
+			ExpiresAt: at(-time.Hour), LastUsed: time.Unix(0, 0).UTC()}, Username: "member"},
+		{APIKey: sdk.APIKey{ID: "CCCCCCCCCC", UserID: user, TokenName: "legacy", Scope: "all",
+			CreatedAt: at(-10 * time.Minute), ExpiresAt: at(100 * 365 * 24 * time.Hour)}, Username: ""},
+		{APIKey: sdk.APIKey{ID: "DDDDDDDDDD", UserID: user, TokenName: "e\u0301-combining", Scopes: []string{"workspace:read", "workspace:ssh", "template:read", "user:read_personal"},
+			AllowList: []sdk.AllowListTarget{{Type: "workspace", ID: "8e2e1f2c-7d41-4f5b-9a57-2b3e4f5a6b7c"}, {Type: "template", ID: "*"}},
+			CreatedAt: at(-30 * time.Second), ExpiresAt: at(30 * time.Second), LastUsed: at(-10 * time.Second)}, Username: "🦊fox"},
+	}
+}
+
+// TestTokenTableGolden pins list and view rendering byte for byte, piped and
+// on a terminal, so a faster writer cannot change what users and scripts see.
+func TestTokenTableGolden(t *testing.T) {
+	tests := []struct {
+		name    string
+		tty     bool
+		columns []string
+		tokens  []sdk.APIKeyWithOwner
+	}{
+		{name: "piped_default", columns: (&columnsValue{}).orDefault(false), tokens: tableFixture()},
+		{name: "piped_all", columns: (&columnsValue{}).orDefault(true), tokens: tableFixture()},
+		{name: "tty_all", tty: true, columns: (&columnsValue{}).orDefault(true), tokens: tableFixture()},
+		{name: "piped_some_columns", columns: []string{"name", "status", "owner"}, tokens: tableFixture()},
+		{name: "piped_one_row", columns: tokenColumns, tokens: tableFixture()[1:2]},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			streams := &IOStreams{Out: &out, ErrOut: new(bytes.Buffer), stdoutTTY: tt.tty}
+			if err := writeTokenTable(streams, tableFixtureNow, tt.columns, tt.tokens); err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, filepath.Join("..", "testdata", "table", tt.name+".golden"), out.Bytes())
+		})
+	}
+}
+
+// TestGenericTableGolden pins the scopes and dry-run tables, which share the writer.
+func TestGenericTableGolden(t *testing.T) {
+	var out bytes.Buffer
+	rows := [][]string{
+		{"workspace", "read, ssh", ""},
+		{"template", "*", "名前"},
+		{"", "", ""},
+	}
+	if err := writeTable(&out, []string{"resource", "actions", "via"}, rows); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, filepath.Join("..", "testdata", "table", "generic.golden"), out.Bytes())
+}
+
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cli -run Golden -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s changed (run with -update if intended):\n--- got\n%s\n--- want\n%s", filepath.Base(path), got, want)
+	}
+}
