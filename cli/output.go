@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,12 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/scopedtokens/coder/internal/lifetime"
-	"github.com/scopedtokens/coder/internal/safetext"
 )
 
 // enumValue is a flag restricted to a fixed set of choices, with an error
@@ -47,52 +42,11 @@ func writeJSON(w io.Writer, v any) error {
 
 // writeTable renders a borderless, kubectl-style table with upper-case headers.
 func writeTable(w io.Writer, headers []string, rows [][]string) error {
-	var buf bytes.Buffer
-	table := tablewriter.NewTable(&buf,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Borders: tw.BorderNone,
-			Symbols: tw.NewSymbols(tw.StyleNone),
-			Settings: tw.Settings{
-				Lines:      tw.LinesNone,
-				Separators: tw.Separators{BetweenRows: tw.Off, BetweenColumns: tw.Off, ShowHeader: tw.Off},
-			},
-		})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAlignment(tw.AlignLeft),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
-		tablewriter.WithTrimSpace(tw.Off),
-		tablewriter.WithPadding(tw.Padding{Right: "  ", Overwrite: true}),
-	)
-	upper := make([]any, len(headers))
-	for i, h := range headers {
-		upper[i] = strings.ToUpper(h)
-	}
-	table.Header(upper...)
+	t := newTable(headers)
 	for _, row := range rows {
-		cells := make([]any, len(row))
-		for i, c := range row {
-			if c == "" {
-				c = "-" // keeps columns aligned for awk and eyes alike
-			}
-			// Cells hold names and versions from the server; a newline or
-			// tab would also forge rows and columns.
-			cells[i] = safetext.Escape(c)
-		}
-		if err := table.Append(cells...); err != nil {
-			return fmt.Errorf("render table: %w", err)
-		}
+		t.addRow(row)
 	}
-	if err := table.Render(); err != nil {
-		return fmt.Errorf("render table: %w", err)
-	}
-	for _, line := range strings.Split(strings.TrimRight(buf.String(), "\n"), "\n") {
-		if _, err := fmt.Fprintln(w, strings.TrimRight(line, " ")); err != nil {
-			return err
-		}
-	}
-	return nil
+	return t.write(w, nil)
 }
 
 // timeFormatter renders timestamps relative to now for people at a terminal

@@ -96,3 +96,19 @@ func checkGolden(t *testing.T, path string, got []byte) {
 		t.Errorf("%s changed (run with -update if intended):\n--- got\n%s\n--- want\n%s", filepath.Base(path), got, want)
 	}
 }
+
+// TestTableEscapesCells: a hostile token name or username cannot move the
+// cursor, recolour the terminal or forge a row.
+func TestTableEscapesCells(t *testing.T) {
+	var out bytes.Buffer
+	rows := [][]string{{"evil\x1b]0;pwned\x07", "two\nlines"}, {"ok", "\u202eright-to-left"}}
+	if err := writeTable(&out, []string{"name", "owner"}, rows); err != nil {
+		t.Fatal(err)
+	}
+	want := "NAME                  OWNER\n" +
+		`evil\x1b]0;pwned\x07  two\nlines` + "\n" +
+		`ok                    \u202eright-to-left` + "\n"
+	if out.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", out.String(), want)
+	}
+}

@@ -1,0 +1,145 @@
+package cli
+
+import (
+	"bufio"
+	"io"
+	"strings"
+
+	"github.com/clipperhouse/displaywidth"
+
+	"github.com/scopedtokens/coder/internal/safetext"
+)
+
+// table is the writer behind every table the CLI prints: borderless,
+// kubectl-style, upper-case headers, two spaces between columns, "-" for an
+// empty cell, no trailing spaces.
+//
+// Why not tablewriter (the design card's table library), which rendered
+// these tables until the 100k-token benchmark: it measured every cell
+// through a width cache of 8,192 entries, so a 10k-row list (80,000 cells)
+// thrashed the cache and spent ~60% of its CPU measuring; it held each row
+// as []any plus its own copies; and its twwidth package's init builds that
+// cache on every start (~1.5 ms and 660 KB, measured with
+// GODEBUG=inittrace=1), which --version and create paid without printing a
+// table. Our tables are plain left-aligned text, so the whole job is: keep
+// the cells in one byte arena, measure each cell once as it is added (ASCII
+// by length, the rest with displaywidth, tablewriter's own measure), and
+// write each line once through a buffered writer. That is O(cells) time and
+// about the output's size in memory. table_diff_test.go keeps tablewriter as
+// the oracle: for random cells this writer must print exactly what it prints.
+type table struct {
+	headers []string
+	arena   []byte  // every cell's bytes, row after row
+	ends    []int   // ends[i] is where cell i stops in arena
+	cellW   []int32 // display width of cell i
+	widths  []int   // widest cell (or header) per column
+}
+
+func newTable(headers []string) *table {
+	t := &table{headers: headers, widths: make([]int, len(headers))}
+	for i, h := range headers {
+		t.widths[i] = textWidth(h)
+	}
+	return t
+}
+
+// addRow stores one row, escaped for the terminal; missing cells are empty
+// and extra ones are ignored.
+func (t *table) addRow(cells []string) {
+	for i := range t.headers {
+		cell := ""
+		if i < len(cells) {
+			cell = cells[i]
+		}
+		// Cells carry server and user text (names, usernames, catalog
+		// entries); escaping here means no caller can forget it.
+		cell = safetext.Escape(cell)
+		if cell == "" {
+			cell = "-" // keeps columns aligned for awk and eyes alike
+		}
+		t.arena = append(t.arena, cell...)
+		t.ends = append(t.ends, len(t.arena))
+		w := textWidth(cell)
+		t.cellW = append(t.cellW, int32(w))
+		t.widths[i] = max(t.widths[i], w)
+	}
+}
+
+func (t *table) rows() int {
+	if len(t.headers) == 0 {
+		return 0
+	}
+	return len(t.ends) / len(t.headers)
+}
+
+// cell returns the bytes and width of a stored cell.
+func (t *table) cell(row, col int) ([]byte, int) {
+	i := row*len(t.headers) + col
+	start := 0
+	if i > 0 {
+		start = t.ends[i-1]
+	}
+	return t.arena[start:t.ends[i]], int(t.cellW[i])
+}
+
+// write prints the header and then the rows in the given order (nil: as added).
+func (t *table) write(w io.Writer, order []int) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	line := make([]byte, 0, 256)
+	header := make([]string, len(t.headers))
+	for i, h := range t.headers {
+		header[i] = strings.ToUpper(h)
+	}
+	line = t.appendLine(line[:0], func(col int) ([]byte, int) {
+		return []byte(header[col]), textWidth(header[col])
+	})
+	if _, err := bw.Write(line); err != nil {
+		return err
+	}
+	n := t.rows()
+	for k := 0; k < n; k++ {
+		row := k
+		if order != nil {
+			row = order[k]
+		}
+		line = t.appendLine(line[:0], func(col int) ([]byte, int) { return t.cell(row, col) })
+		if _, err := bw.Write(line); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// appendLine pads each cell to its column's width plus two spaces and trims
+// what trails the last visible character.
+func (t *table) appendLine(line []byte, cell func(col int) ([]byte, int)) []byte {
+	for col := range t.headers {
+		text, w := cell(col)
+		line = append(line, text...)
+		if col < len(t.headers)-1 {
+			line = appendSpaces(line, t.widths[col]-w+2)
+		}
+	}
+	end := len(line)
+	for end > 0 && line[end-1] == ' ' {
+		end--
+	}
+	return append(line[:end], '\n')
+}
+
+func appendSpaces(b []byte, n int) []byte {
+	for ; n > 0; n-- {
+		b = append(b, ' ')
+	}
+	return b
+}
+
+// textWidth is the number of terminal cells s occupies.
+func textWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return displaywidth.String(s)
+		}
+	}
+	return len(s)
+}
