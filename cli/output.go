@@ -1,13 +1,14 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
 	"time"
-
 
 	"github.com/scopedtokens/coder/internal/lifetime"
 )
@@ -106,4 +107,70 @@ func formatLimit(d time.Duration) string {
 		return fmt.Sprintf("%dy", d/julianYear)
 	}
 	return lifetime.Format(d)
+}
+
+// jsonArrayWriter writes a JSON array one element at a time, byte for byte
+// what writeJSON prints for the whole slice. Output goes through a buffer;
+// until the buffer first reaches the terminal the array can start over,
+// which is what lets a small list survive a retried connection unchanged.
+type jsonArrayWriter struct {
+	dst     *countingWriter
+	buf     *bufio.Writer
+	item    bytes.Buffer
+	enc     *json.Encoder
+	entries int
+}
+
+func newJSONArrayWriter(w io.Writer) *jsonArrayWriter {
+	dst := &countingWriter{w: w}
+	a := &jsonArrayWriter{dst: dst, buf: bufio.NewWriterSize(dst, 64<<10)}
+	a.enc = json.NewEncoder(&a.item)
+	a.enc.SetIndent("  ", "  ")
+	a.enc.SetEscapeHTML(false)
+	return a
+}
+
+func (a *jsonArrayWriter) add(v any) error {
+	a.item.Reset()
+	if err := a.enc.Encode(v); err != nil {
+		return err
+	}
+	sep := ",\n  "
+	if a.entries == 0 {
+		sep = "[\n  "
+	}
+	a.entries++
+	_, _ = a.buf.WriteString(sep)
+	_, err := a.buf.Write(bytes.TrimSuffix(a.item.Bytes(), []byte("\n")))
+	return err
+}
+
+// restart forgets the elements so far, if none has been written out yet.
+func (a *jsonArrayWriter) restart() bool {
+	if a.dst.n > 0 {
+		return false
+	}
+	a.buf.Reset(a.dst)
+	a.entries = 0
+	return true
+}
+
+func (a *jsonArrayWriter) close() error {
+	end := "\n]\n"
+	if a.entries == 0 {
+		end = "[]\n"
+	}
+	_, _ = a.buf.WriteString(end)
+	return a.buf.Flush()
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }

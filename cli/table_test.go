@@ -2,8 +2,10 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -110,5 +112,62 @@ func TestTableEscapesCells(t *testing.T) {
 		`ok                    \u202eright-to-left` + "\n"
 	if out.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", out.String(), want)
+	}
+}
+
+// upstreamListFields are the JSON keys of upstream's tokenListRow (its
+// embedded codersdk.APIKey); list and view must carry every one of them.
+var upstreamListFields = []string{"id", "user_id", "last_used", "expires_at", "created_at", "updated_at",
+	"login_type", "scope", "scopes", "token_name", "lifetime_seconds", "allow_list"}
+
+// TestTokenJSONGolden pins the JSON shapes scripts read: list is an array of
+// upstream's fields plus username; view is a one-element array, as upstream.
+// The streamed list writer must print what encoding the whole slice printed.
+func TestTokenJSONGolden(t *testing.T) {
+	tokens := tableFixture()
+	var streamed bytes.Buffer
+	w := newJSONArrayWriter(&streamed)
+	for _, tok := range tokens {
+		if err := w.add(tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.close(); err != nil {
+		t.Fatal(err)
+	}
+	var whole bytes.Buffer
+	if err := writeJSON(&whole, tokens); err != nil {
+		t.Fatal(err)
+	}
+	if streamed.String() != whole.String() {
+		t.Fatalf("streamed JSON differs from the encoded slice:\n%s\n---\n%s", streamed.String(), whole.String())
+	}
+	checkGolden(t, filepath.Join("..", "testdata", "table", "list.json.golden"), streamed.Bytes())
+
+	var view bytes.Buffer
+	if err := writeJSON(&view, []sdk.APIKey{tokens[0].APIKey}); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, filepath.Join("..", "testdata", "table", "view.json.golden"), view.Bytes())
+
+	for name, data := range map[string][]byte{"list": streamed.Bytes(), "view": view.Bytes()} {
+		var rows []map[string]any
+		if err := json.Unmarshal(data, &rows); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, field := range upstreamListFields {
+			if _, ok := rows[0][field]; !ok {
+				t.Errorf("%s JSON lacks upstream's %q", name, field)
+			}
+		}
+	}
+	if !strings.Contains(streamed.String(), `"username": "admin"`) {
+		t.Error("list JSON lacks the owner's username")
+	}
+
+	var empty bytes.Buffer
+	w = newJSONArrayWriter(&empty)
+	if err := w.close(); err != nil || empty.String() != "[]\n" {
+		t.Errorf("empty list printed %q, %v; want []", empty.String(), err)
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -93,7 +94,9 @@ takes the same filters.
 
 On a terminal, times are relative ("in 6d", "3h ago"); when piped they are
 RFC 3339. An empty list prints "No tokens found." on stderr and nothing on
-stdout ("[]" with -o json).`,
+stdout ("[]" with -o json). Without --sort, --limit, --jq or --template,
+-o json prints each token as it arrives, in the server's order as upstream
+does, so lists of any size stream in flat memory.`,
 		Example: `  coder tokens ls
   coder tokens ls --all --include-expired -c name,owner,expires_at
   coder tokens ls --unrestricted --unused-for 30d --sort=-created_at
@@ -130,41 +133,146 @@ func runList(ctx context.Context, opts *listOptions) error {
 	if err != nil {
 		return err
 	}
-	includeExpired := opts.IncludeExpired || opts.Filter.needsExpired()
-	tokens, err := client.Tokens(ctx, opts.User, sdk.TokensFilter{IncludeAll: opts.All, IncludeExpired: includeExpired})
-	if err != nil {
-		return fmt.Errorf("cannot list tokens: %w", err)
-	}
-	now := opts.Now()
-	match := opts.Filter.match(now)
-	tokens = slices.DeleteFunc(tokens, func(t sdk.APIKeyWithOwner) bool {
+	l := &lister{opts: opts, client: client, now: opts.Now()}
+	l.includeExpired = opts.IncludeExpired || opts.Filter.needsExpired()
+	match := opts.Filter.match(l.now)
+	l.keep = func(t sdk.APIKeyWithOwner) bool {
 		// Older servers ignore include_expired and always return expired tokens.
-		return (!includeExpired && !t.ExpiresAt.After(now)) || !match(t)
-	})
+		return (l.includeExpired || t.ExpiresAt.After(l.now)) && match(t)
+	}
+
+	json := opts.Output.String() == "json"
+	transformed := opts.Output.jq.code != nil || opts.Output.template.tmpl != nil
+	// The default order (oldest first) needs only a key per row, and JSON none
+	// at all; --sort, --limit, --jq and --template need the whole list.
+	whole := opts.Sort.field != "" || opts.Limit > 0 || transformed
+	switch {
+	case json && !whole:
+		return l.streamJSON(ctx)
+	case !json && !whole:
+		return l.table(ctx)
+	}
+	tokens, err := l.collect(ctx)
+	if err != nil {
+		return err
+	}
 	opts.Sort.sort(tokens)
 	if opts.Limit > 0 && len(tokens) > opts.Limit {
 		tokens = tokens[:opts.Limit]
 	}
-
-	if opts.Output.String() == "json" {
+	if json {
 		return opts.Output.writeJSON(opts.IO, tokens)
 	}
 	if len(tokens) == 0 {
 		fmt.Fprintln(opts.IO.ErrOut, "No tokens found.")
 		return nil
 	}
-	return writeTokenTable(opts.IO, now, opts.Columns.orDefault(opts.All), tokens)
+	return writeTokenTable(opts.IO, l.now, opts.Columns.orDefault(opts.All), tokens)
+}
+
+// lister fetches the list as a stream and applies the filters to each entry
+// as it is decoded, so what is dropped is never held.
+type lister struct {
+	opts           *listOptions
+	client         *sdk.Client
+	now            time.Time
+	includeExpired bool
+	keep           func(sdk.APIKeyWithOwner) bool
+}
+
+func (l *lister) each(ctx context.Context, add func(sdk.APIKeyWithOwner) error, restart func() bool) error {
+	return l.client.EachToken(ctx, l.opts.User, sdk.TokensFilter{IncludeAll: l.opts.All, IncludeExpired: l.includeExpired},
+		sdk.TokenSink{
+			Add: func(t sdk.APIKeyWithOwner) error {
+				if !l.keep(t) {
+					return nil
+				}
+				return add(t)
+			},
+			Restart: restart,
+		})
+}
+
+// streamJSON writes each entry as it arrives, in the server's order (upstream
+// does not sort its JSON either), so memory stays flat at any list size.
+func (l *lister) streamJSON(ctx context.Context) error {
+	out := newJSONArrayWriter(l.opts.IO.Out)
+	if err := l.each(ctx, func(t sdk.APIKeyWithOwner) error { return out.add(t) }, out.restart); err != nil {
+		return listError(err, out.dst.n > 0)
+	}
+	return out.close()
+}
+
+// collect returns the kept tokens, for the orders and formats that need all.
+func (l *lister) collect(ctx context.Context) ([]sdk.APIKeyWithOwner, error) {
+	tokens := []sdk.APIKeyWithOwner{}
+	err := l.each(ctx, func(t sdk.APIKeyWithOwner) error { tokens = append(tokens, t); return nil },
+		func() bool { tokens = tokens[:0]; return true })
+	if err != nil {
+		return nil, listError(err, false)
+	}
+	return tokens, nil
+}
+
+// table keeps only the rendered cells of the kept entries (about a third of
+// their wire size) and a sort key, and prints them oldest first.
+func (l *lister) table(ctx context.Context) error {
+	columns := l.opts.Columns.orDefault(l.opts.All)
+	times := timeFormatter{relative: l.opts.IO.IsStdoutTTY(), now: l.now}
+	table := newTable(columns)
+	var keys []rowKey
+	err := l.each(ctx, func(t sdk.APIKeyWithOwner) error {
+		keys = append(keys, rowKey{created: t.CreatedAt.UnixNano(), id: t.ID, row: len(keys)})
+		table.addRow(tokenRow(t.APIKey, t.Username, columns, times, l.now))
+		return nil
+	}, func() bool {
+		table, keys = newTable(columns), keys[:0]
+		return true
+	})
+	if err != nil {
+		return listError(err, false)
+	}
+	if len(keys) == 0 {
+		fmt.Fprintln(l.opts.IO.ErrOut, "No tokens found.")
+		return nil
+	}
+	return table.write(l.opts.IO.Out, sortedRows(keys))
+}
+
+func listError(err error, partial bool) error {
+	if partial {
+		return fmt.Errorf("cannot list tokens: the list broke off after part of it was printed, so the output is incomplete: %w", err)
+	}
+	return fmt.Errorf("cannot list tokens: %w", err)
+}
+
+// rowKey orders rows by creation, then ID, without keeping the token.
+type rowKey struct {
+	created int64
+	id      string
+	row     int
+}
+
+func sortedRows(keys []rowKey) []int {
+	slices.SortFunc(keys, func(a, b rowKey) int {
+		return cmp.Or(cmp.Compare(a.created, b.created), strings.Compare(a.id, b.id))
+	})
+	order := make([]int, len(keys))
+	for i, k := range keys {
+		order[i] = k.row
+	}
+	return order
 }
 
 // writeTokenTable renders tokens with the chosen columns; times are relative
 // on a terminal and RFC 3339 otherwise.
 func writeTokenTable(streams *IOStreams, now time.Time, columns []string, tokens []sdk.APIKeyWithOwner) error {
 	times := timeFormatter{relative: streams.IsStdoutTTY(), now: now}
-	rows := make([][]string, len(tokens))
-	for i, t := range tokens {
-		rows[i] = tokenRow(t.APIKey, t.Username, columns, times, now)
+	table := newTable(columns)
+	for _, t := range tokens {
+		table.addRow(tokenRow(t.APIKey, t.Username, columns, times, now))
 	}
-	return writeTable(streams.Out, columns, rows)
+	return table.write(streams.Out, nil)
 }
 
 // orDefault returns the chosen columns, or every column but the owner, which

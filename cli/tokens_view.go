@@ -55,7 +55,8 @@ func runView(ctx context.Context, opts *viewOptions) error {
 		return err
 	}
 	if opts.Output.String() == "json" {
-		return opts.Output.writeJSON(opts.IO, token)
+		// A one-element array, as upstream prints, so `jq '.[0]'` scripts work.
+		return opts.Output.writeJSON(opts.IO, []sdk.APIKey{token})
 	}
 	return writeTokenTable(opts.IO, opts.Now(), opts.Columns.orDefault(false), []sdk.APIKeyWithOwner{{APIKey: token}})
 }

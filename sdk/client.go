@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -52,12 +51,19 @@ type Client struct {
 	baseURL string // url + /api/v2, without trailing slash
 	secrets []string
 	rest    *resty.Client
+	// streamRest serves streamed answers; stallTimeout bounds each wait for their data.
+	streamRest   *resty.Client
+	stallTimeout time.Duration
+	// The retry policy, for the streamed list, which retries a body cut short itself.
+	maxRetries                 int
+	retryWaitMin, retryWaitMax time.Duration
 }
 
 // New returns a Client for cfg. It never fails; a missing URL surfaces on the first call.
 func New(cfg Config) *Client {
 	cfg = withDefaults(cfg)
-	c := &Client{secrets: secretsOf(cfg.SessionToken)}
+	c := &Client{secrets: secretsOf(cfg.SessionToken), maxRetries: cfg.MaxRetries,
+		retryWaitMin: cfg.RetryWaitMin, retryWaitMax: cfg.RetryWaitMax}
 	if cfg.URL != nil {
 		u := *cfg.URL
 		c.url = &u
@@ -82,12 +88,22 @@ func New(cfg Config) *Client {
 		// cookie (servers set it on login) would be sent and win over the header.
 		Jar: nil,
 	}
+	// The streamed list gets its own client without the overall time limit: a big
+	// list on a slow link may take longer than --timeout to arrive, so there the
+	// limit bounds each wait for data instead (see stallTimer).
+	streamHTTP := *httpClient
 	if cfg.Timeout > 0 {
 		httpClient.Timeout = cfg.Timeout // per attempt, including reading the body
+		c.stallTimeout = cfg.Timeout
 	}
+	c.rest = newRestClient(httpClient, c.baseURL, cfg)
+	c.streamRest = newRestClient(&streamHTTP, c.baseURL, cfg)
+	return c
+}
 
+func newRestClient(httpClient *http.Client, baseURL string, cfg Config) *resty.Client {
 	rest := resty.NewWithClient(httpClient).
-		SetBaseURL(c.baseURL).
+		SetBaseURL(baseURL).
 		SetLogger(silentLogger{}).
 		SetDisableWarn(true).
 		SetResponseBodyLimit(responseBodyLimit).
@@ -112,8 +128,7 @@ func New(cfg Config) *Client {
 				return retryDelay(resp.Request.Attempt, resp.Header().Get("Retry-After"), time.Now(), waitMin, waitMax, randomJitter), nil
 			})
 	}
-	c.rest = rest
-	return c
+	return rest
 }
 
 func withDefaults(cfg Config) Config {
@@ -180,29 +195,50 @@ func any2xx(status int) bool { return status >= 200 && status <= 299 }
 // send performs the call and returns the answer when its status is a success for the
 // call; otherwise an *Error (unexpected status) or *TransportError (no answer).
 func (c *Client) send(ctx context.Context, cl call) (httpAnswer, error) {
+	answer, _, err := c.execute(ctx, cl, false)
+	return answer, err
+}
+
+// execute is send; with stream set, a success body is not read but returned open
+// (the caller closes it) and answer.body stays empty. Error bodies are always read,
+// under responseBodyLimit, to build the *Error.
+func (c *Client) execute(ctx context.Context, cl call, stream bool) (httpAnswer, io.ReadCloser, error) {
 	display := c.displayURL(cl)
 	if c.url == nil {
-		return httpAnswer{}, &TransportError{Method: cl.method, URL: display, Err: errors.New("no deployment URL configured")}
+		return httpAnswer{}, nil, &TransportError{Method: cl.method, URL: display, Err: errors.New("no deployment URL configured")}
 	}
 	for name, value := range cl.params {
 		if value == "" {
-			return httpAnswer{}, fmt.Errorf("%s %s: %s must not be empty", cl.method, display, name)
+			return httpAnswer{}, nil, fmt.Errorf("%s %s: %s must not be empty", cl.method, display, name)
 		}
 	}
 
-	req := c.rest.R().SetContext(ctx).SetPathParams(cl.params)
+	rest := c.rest
+	if stream {
+		rest = c.streamRest
+	}
+	req := rest.R().SetContext(ctx).SetPathParams(cl.params).SetDoNotParseResponse(stream)
 	if cl.query != nil {
 		req.SetQueryParamsFromValues(cl.query)
 	}
 	if cl.body != nil {
 		data, err := encodeJSON(cl.body)
 		if err != nil {
-			return httpAnswer{}, fmt.Errorf("encode %s %s request body: %w", cl.method, display, err)
+			return httpAnswer{}, nil, fmt.Errorf("encode %s %s request body: %w", cl.method, display, err)
 		}
 		req.SetHeader("Content-Type", "application/json").SetBody(data)
 	}
 	req.AddRetryCondition(func(resp *resty.Response, err error) bool {
-		return cl.retryable && shouldRetry(resp, err)
+		retry := cl.retryable && shouldRetry(resp, err)
+		if retry && stream && resp != nil && resp.RawResponse != nil {
+			// A retried answer is an error page: keep it (the last one becomes the
+			// *Error) and free the connection for the next attempt.
+			raw := resp.RawResponse
+			data, _ := io.ReadAll(io.LimitReader(raw.Body, responseBodyLimit))
+			_ = raw.Body.Close()
+			raw.Body = io.NopCloser(bytes.NewReader(data))
+		}
+		return retry
 	})
 
 	resp, err := req.Execute(cl.method, cl.path)
@@ -210,11 +246,14 @@ func (c *Client) send(ctx context.Context, cl call) (httpAnswer, error) {
 		display = redactURL(resp.Request.URL)
 	}
 	if err != nil {
+		if stream && resp != nil && resp.RawResponse != nil {
+			_ = resp.RawResponse.Body.Close()
+		}
 		var urlErr *url.Error
 		if errors.As(err, &urlErr) {
 			err = urlErr.Err // its text repeats the URL, which TransportError already shows
 		}
-		return httpAnswer{}, &TransportError{Method: cl.method, URL: display, Err: err}
+		return httpAnswer{}, nil, &TransportError{Method: cl.method, URL: display, Err: err}
 	}
 
 	answer := httpAnswer{
@@ -230,10 +269,22 @@ func (c *Client) send(ctx context.Context, cl call) (httpAnswer, error) {
 			answer.redirectedFrom, answer.url = display, final
 		}
 	}
-	if !cl.success(answer.status) {
-		return answer, errorFromBody(answer, c.secretsFor(cl))
+	var body io.ReadCloser
+	if stream {
+		body = resp.RawBody()
+		if !cl.success(answer.status) {
+			answer.body, err = io.ReadAll(io.LimitReader(body, responseBodyLimit))
+			_ = body.Close()
+			if err != nil {
+				return answer, nil, &TransportError{Method: cl.method, URL: answer.url, Err: err}
+			}
+			body = nil
+		}
 	}
-	return answer, nil
+	if !cl.success(answer.status) {
+		return answer, nil, errorFromBody(answer, c.secretsFor(cl))
+	}
+	return answer, body, nil
 }
 
 // sendJSON performs the call and decodes a success body into out.
@@ -346,25 +397,6 @@ func (c *Client) CreateToken(ctx context.Context, user string, req CreateTokenRe
 	if strings.TrimSpace(out.Key) == "" {
 		// Never hand back an empty key as a success: the caller would print a blank line.
 		return out, &NoKeyError{StatusCode: answer.status, Method: answer.method, URL: answer.url}
-	}
-	return out, nil
-}
-
-// Tokens lists tokens. A server answering null yields an empty, non-nil slice.
-func (c *Client) Tokens(ctx context.Context, user string, filter TokensFilter) ([]APIKeyWithOwner, error) {
-	var out []APIKeyWithOwner
-	err := c.sendJSON(ctx, call{method: http.MethodGet, path: "/users/{user}/keys/tokens",
-		params: map[string]string{"user": user},
-		query: url.Values{
-			"include_all":     {strconv.FormatBool(filter.IncludeAll)},
-			"include_expired": {strconv.FormatBool(filter.IncludeExpired)},
-		},
-		retryable: true, success: statusIs(http.StatusOK)}, &out)
-	if err != nil {
-		return nil, err
-	}
-	if out == nil {
-		out = []APIKeyWithOwner{}
 	}
 	return out, nil
 }
