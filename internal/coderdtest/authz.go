@@ -39,8 +39,8 @@ func (s *Server) roleAllowsLocked(user userRecord, action string, obj rbacObject
 	if obj.ownerID == self && obj.typ != "user" {
 		return true
 	}
-	if obj.typ == "user" {
-		return obj.id == self && memberOwnUserActions[action]
+	if obj.typ == "user" { // by ID, or ID-less and owned by the caller ("me")
+		return (obj.id == self || obj.id == "" && obj.ownerID == self) && memberOwnUserActions[action]
 	}
 	orgID, err := uuid.Parse(obj.orgID)
 	inOrg := err == nil && s.objects.members[orgID][user.ID]

@@ -1,7 +1,5 @@
-// Package workflow holds the token workflows the CLI composes: resolving allow-list
-// names, computing what a workspace entry also needs, and asking the server what a key
-// may do. It knows no flags or terminals: cli/ parses and renders, sdk/ talks HTTP.
 package workflow
+
 
 import (
 	"context"
