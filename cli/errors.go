@@ -25,6 +25,7 @@ const (
 	exitNotFound   = 4
 	exitConflict   = 5
 	exitServer     = 6 // 5xx, 429 after retries, timeouts, refused or dropped connections
+	exitDenied     = 7 // the server was asked what a key may do, and the answer was no
 )
 
 const exitCodesHelp = `Exit codes:
@@ -34,7 +35,8 @@ const exitCodesHelp = `Exit codes:
   3  authentication or permission failure (HTTP 401/403)
   4  not found (HTTP 404)
   5  conflict, e.g. a token name already in use (HTTP 409)
-  6  server or network failure (HTTP 5xx, rate limit, timeout, refused connection)`
+  6  server or network failure (HTTP 5xx, rate limit, timeout, refused connection)
+  7  checked, and the answer was no ('tokens check': a check was denied)`
 
 // usageError marks bad input. It is caught before any network call and exits 2.
 type usageError struct{ err error }
@@ -109,6 +111,10 @@ func exitCode(err error) int {
 	var usage *usageError
 	if errors.As(err, &usage) {
 		return exitUsage
+	}
+	var nameErr *workflow.NameError
+	if errors.As(err, &nameErr) && nameErr.Unresolved() {
+		return exitNotFound // also an older server's 400 for an unknown user
 	}
 	var apiErr *sdk.Error
 	if errors.As(err, &apiErr) {

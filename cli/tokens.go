@@ -36,6 +36,7 @@ func newTokensCommand(f *Factory) *cobra.Command {
 		newTokensRemoveCommand(f),
 		newTokensPruneCommand(f),
 		newTokensScopesCommand(f),
+		newTokensCheckCommand(f),
 	)
 	return cmd
 }

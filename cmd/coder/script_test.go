@@ -67,6 +67,7 @@ func TestScripts(t *testing.T) {
 			"template":   cmdTemplate,
 			"group":      cmdGroup,
 			"org":        cmdOrg,
+			"writekey":   cmdWriteKey,
 			"waitfile":   cmdWaitFile,
 			"signal":     cmdSignal,
 			"readvar":    cmdReadVar,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"os"
 	"strings"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -121,4 +122,12 @@ func prefixOr(prefix, fallback string) string {
 		return fallback
 	}
 	return prefix
+}
+
+// writekey PATH writes $KEY to PATH (mode 0600), for --key-file.
+func cmdWriteKey(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: writekey PATH")
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(ts.Getenv("KEY")+"\n"), 0o600))
 }

@@ -78,7 +78,11 @@ func PlanChecks(c Claims) ([]Check, []Skipped) {
 		versions[ws.LatestBuild.TemplateVersionID.String()] = ws
 	}
 	p := planner{claims: c, perms: perms, seen: map[string]bool{}}
-	for _, e := range scopes.NormalizeAllowList(c.AllowList) {
+	list := scopes.NormalizeAllowList(c.AllowList)
+	if len(list) == 0 { // no list (or a server without allow lists): everything
+		list = []scopes.AllowEntry{{Type: "*", ID: "*"}}
+	}
+	for _, e := range list {
 		ws, isVersion := versions[e.ID]
 		switch {
 		case e.Type == "*" && e.ID == "*":
@@ -316,30 +320,39 @@ func batch(checks []Check) [][]int {
 }
 
 // Verify asks the server, as the key behind checker, everything its claims say it may
-// do (see PlanChecks). Workspaces of workspace entries not in claims.Workspaces are looked up
-// through api first, for the closure checks. tokens create calls it with a fresh key.
+// do (see PlanChecks). Workspaces of workspace entries not in claims.Workspaces are
+// looked up through api first, for the closure checks; one that cannot be found is
+// reported as skipped (its closure unchecked) rather than failing the rest. tokens
+// create calls it with a fresh key.
 func Verify(ctx context.Context, checker AuthChecker, api Lookups, claims Claims) ([]CheckResult, []Skipped, error) {
-	resolved := make([]Resolved, 0, len(claims.AllowList))
+	var toLookUp []Resolved
 	known := map[string]bool{}
 	for _, ws := range claims.Workspaces {
 		known[ws.ID.String()] = true
 	}
 	for _, e := range claims.AllowList {
 		if e.Type == "workspace" && e.ID != "*" && !known[e.ID] {
-			resolved = append(resolved, Resolved{Entry: e})
+			toLookUp = append(toLookUp, Resolved{Entry: e})
 			known[e.ID] = true
 		}
 	}
-	if len(resolved) > 0 {
-		found, err := closureWorkspaces(ctx, api, resolved)
-		if err != nil {
-			return nil, nil, err
-		}
-		for i := range resolved {
-			claims.Workspaces = append(claims.Workspaces, found[i])
+	var unreadable []Skipped
+	if len(toLookUp) > 0 {
+		found, failed := lookupWorkspaces(ctx, api, toLookUp)
+		for i, r := range toLookUp {
+			if ws, ok := found[i]; ok {
+				claims.Workspaces = append(claims.Workspaces, ws)
+				continue
+			}
+			if !sdk.IsNotFound(failed[i]) {
+				return nil, nil, failed[i]
+			}
+			unreadable = append(unreadable, Skipped{What: "closure of " + r.Entry.String(),
+				Reason: "the workspace cannot be looked up (404), so its template and owner reads were not checked"})
 		}
 	}
 	checks, skipped := PlanChecks(claims)
+	skipped = append(skipped, unreadable...)
 	if len(checks) == 0 {
 		return nil, skipped, nil
 	}

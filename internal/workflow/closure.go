@@ -82,8 +82,25 @@ func Closure(ctx context.Context, api Lookups, resolved []Resolved) ([]Dependenc
 	return added, nil
 }
 
-// closureWorkspaces looks up every workspace entry's workspace, keyed by entry index.
+// closureWorkspaces looks up every workspace entry's workspace, keyed by entry index;
+// any failure fails the whole.
 func closureWorkspaces(ctx context.Context, api Lookups, resolved []Resolved) (map[int]sdk.Workspace, error) {
+	found, failed := lookupWorkspaces(ctx, api, resolved)
+	var errs []error
+	for i := range resolved {
+		if err, ok := failed[i]; ok {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return found, nil
+}
+
+// lookupWorkspaces looks up each distinct workspace ID once, concurrently, reusing the
+// lookups names were resolved by. Failures come back per entry index as *NameError.
+func lookupWorkspaces(ctx context.Context, api Lookups, resolved []Resolved) (map[int]sdk.Workspace, map[int]error) {
 	type answer struct {
 		ws  sdk.Workspace
 		err error
@@ -118,24 +135,20 @@ func closureWorkspaces(ctx context.Context, api Lookups, resolved []Resolved) (m
 	}
 	wg.Wait()
 
-	out := map[int]sdk.Workspace{}
-	var errs []error
+	found, failed := map[int]sdk.Workspace{}, map[int]error{}
 	for i, r := range resolved {
 		a, ok := byID[r.Entry.ID]
 		if r.Entry.Type != "workspace" || !ok {
 			continue
 		}
 		if a.err != nil {
-			errs = append(errs, &NameError{Entry: r.Entry.String(), Lookup: "workspace " + r.Entry.ID,
-				Path: "GET /api/v2/workspaces/" + r.Entry.ID, Err: a.err})
+			failed[i] = &NameError{Entry: r.Entry.String(), Lookup: "workspace " + r.Entry.ID,
+				Path: "GET /api/v2/workspaces/" + r.Entry.ID, Err: a.err}
 			continue
 		}
-		out[i] = a.ws
+		found[i] = a.ws
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return out, nil
+	return found, failed
 }
 
 // covers reports whether list already admits e: the same entry, "<type>:*", "*:<id>"

@@ -1,6 +1,5 @@
 package workflow
 
-
 import (
 	"context"
 	"errors"
@@ -52,7 +51,7 @@ func (e *NameError) Error() string {
 	if errors.As(e.Err, &apiErr) {
 		answer = fmt.Sprintf("%d %s", apiErr.StatusCode, apiErr.Message)
 	}
-	if sdk.IsNotFound(e.Err) {
+	if e.Unresolved() {
 		return fmt.Sprintf("allow-list entry %q does not resolve: no %s (%s: %s)", e.Entry, e.Lookup, e.Path, answer)
 	}
 	return fmt.Sprintf("allow-list entry %q: cannot look up %s (%s): %s", e.Entry, e.Lookup, e.Path, answer)
@@ -60,11 +59,25 @@ func (e *NameError) Error() string {
 
 func (e *NameError) Unwrap() error { return e.Err }
 
+// unknownUserMessage is how servers before v2.27 answer a {user} that does not
+// resolve: 400, not 404.
+const unknownUserMessage = `"user" must be an existing uuid or username.`
+
+// Unresolved reports whether the server said the object is not there (or not visible),
+// as opposed to failing: a 404, or an older server's 400 for an unknown user.
+func (e *NameError) Unresolved() bool {
+	var apiErr *sdk.Error
+	return sdk.IsNotFound(e.Err) || errors.As(e.Err, &apiErr) && apiErr.StatusCode == 400 && apiErr.Message == unknownUserMessage
+}
+
 // ResolveOptions say whose objects unqualified names mean.
 type ResolveOptions struct {
 	// Owner owns workspaces named without "<owner>/": the token's target user
 	// (username, UUID or "me"); "" means "me".
 	Owner string
+	// Me is who "me" means in names (user:me, workspace:me/dev); "" leaves it to the
+	// server, which takes the caller. tokens check sets it to the key's owner.
+	Me string
 }
 
 // maxConcurrentLookups keeps a 128-entry list from opening 128 connections at once.
@@ -90,11 +103,17 @@ func Resolve(ctx context.Context, api Lookups, entries []scopes.AllowEntry, opts
 	if owner == "" {
 		owner = "me"
 	}
+	me := func(name string) string {
+		if name == "me" && opts.Me != "" {
+			return opts.Me
+		}
+		return name
+	}
 	keys := make([]lookupKey, len(entries))
 	pending := map[lookupKey]*lookupResult{}
 	for i, e := range entries {
 		if e.IsNamed() {
-			keys[i] = keyFor(e, owner)
+			keys[i] = keyFor(e, me(owner), me)
 			pending[keys[i]] = &lookupResult{}
 		}
 	}
@@ -146,10 +165,10 @@ func Entries(resolved []Resolved) []scopes.AllowEntry {
 	return out
 }
 
-func keyFor(e scopes.AllowEntry, owner string) lookupKey {
+func keyFor(e scopes.AllowEntry, owner string, me func(string) string) lookupKey {
 	switch e.Type {
 	case "workspace":
-		scope := e.Scope()
+		scope := me(e.Scope())
 		if scope == "" {
 			scope = owner
 		}
@@ -163,7 +182,7 @@ func keyFor(e scopes.AllowEntry, owner string) lookupKey {
 	case "organization":
 		return lookupKey{kind: "organization", name: e.Name}
 	default: // user, organization_member: both keyed by the user's UUID
-		return lookupKey{kind: "user", name: e.Name}
+		return lookupKey{kind: "user", name: me(e.Name)}
 	}
 }
 
