@@ -68,6 +68,7 @@ func completeColumns(_ *cobra.Command, _ []string, toComplete string) ([]string,
 func completeTokenNames(f *Factory) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		// Completion skips the pre-run hooks, so apply env and config here.
+		f.completing = true
 		if err := f.prepare(cmd); err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}

@@ -78,8 +78,10 @@ var notFromConfigFile = []struct{ name, why string }{
 
 // bindEnvironment fills every flag the user did not set on the command line
 // from its CODER_* environment twin and then from config.yaml, giving the
-// precedence flag > env > config file. It returns the source of every flag.
-func bindEnvironment(cmd *cobra.Command, dir configDir) (map[string]valueSource, error) {
+// precedence flag > env > config file. It returns the source of every flag
+// and warnings about config.yaml keys that no command reads. Errors name
+// where the bad value came from: "$CODER_TIMEOUT: …", "…/config.yaml: timeout: …".
+func bindEnvironment(cmd *cobra.Command, dir configDir) (map[string]valueSource, []string, error) {
 	v := viper.New()
 	sources := map[string]valueSource{}
 	var bindErr error
@@ -104,19 +106,19 @@ func bindEnvironment(cmd *cobra.Command, dir configDir) (map[string]valueSource,
 			if choiceOfAnotherCommand(cmd, f.Name, value) {
 				return // e.g. CODER_OUTPUT=table is for list; whoami keeps its default
 			}
-			bindErr = usageErrorf("invalid value %q in $%s for --%s: %w", value, env, f.Name, err)
+			bindErr = usageErrorf("$%s: invalid value %q for --%s: %w", env, value, f.Name, err)
 			return
 		}
 		sources[f.Name] = sourceEnv
 	})
 	if bindErr != nil || dir == "" {
-		return sources, bindErr
+		return sources, nil, bindErr
 	}
 
 	// Most runs have no config.yaml; a stat is all they pay for.
 	path := dir.path(configFileName)
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return sources, nil
+		return sources, nil, nil
 	}
 	// A viper of its own: the one above would answer Get with an environment
 	// value that was skipped, instead of the file's.
@@ -124,13 +126,14 @@ func bindEnvironment(cmd *cobra.Command, dir configDir) (map[string]valueSource,
 	file.SetConfigFile(path)
 	file.SetConfigType("yaml")
 	if err := file.ReadInConfig(); err != nil {
-		return nil, usageErrorf("read %s: %w", path, err)
+		return nil, nil, usageErrorf("read %s: %w", path, err)
 	}
 	for _, forbidden := range notFromConfigFile {
 		if file.InConfig(forbidden.name) {
-			return nil, usageErrorf("%s may not set %q: %s", path, forbidden.name, forbidden.why)
+			return nil, nil, usageErrorf("%s may not set %q: %s", path, forbidden.name, forbidden.why)
 		}
 	}
+	warnings := configKeyWarnings(cmd.Root(), path, file.AllKeys())
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
 		if bindErr != nil || sources[f.Name] != sourceDefault || !file.InConfig(f.Name) || commandLineOnly(f) {
 			return
@@ -139,12 +142,96 @@ func bindEnvironment(cmd *cobra.Command, dir configDir) (map[string]valueSource,
 			if choiceOfAnotherCommand(cmd, f.Name, fmt.Sprint(file.Get(f.Name))) {
 				return
 			}
-			bindErr = usageErrorf("invalid value for %q in %s: %w", f.Name, path, err)
+			bindErr = usageErrorf("%s: %s: invalid value %q: %w", path, f.Name, fmt.Sprint(file.Get(f.Name)), err)
 			return
 		}
 		sources[f.Name] = sourceConfigFile
 	})
-	return sources, bindErr
+	return sources, warnings, bindErr
+}
+
+// configKeyWarnings reports keys of config.yaml that no command reads: a
+// misspelt "ouptut: json" would otherwise be ignored without a word. Keys
+// are checked against every command's flags, since the file is shared.
+func configKeyWarnings(root *cobra.Command, path string, keys []string) []string {
+	known := map[string]bool{}
+	cmdLineOnly := map[string]bool{}
+	var visit func(c *cobra.Command)
+	visit = func(c *cobra.Command) {
+		visitFlag := func(f *pflag.Flag) {
+			switch {
+			case commandLineOnly(f):
+				cmdLineOnly[f.Name] = true
+			case envName(f) != "":
+				known[f.Name] = true
+			}
+		}
+		c.LocalFlags().VisitAll(visitFlag)
+		c.PersistentFlags().VisitAll(visitFlag)
+		for _, sub := range c.Commands() {
+			visit(sub)
+		}
+	}
+	visit(root)
+	names := make([]string, 0, len(known))
+	for name := range known {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+
+	var warnings []string
+	for _, key := range keys {
+		switch {
+		case known[key]:
+		case cmdLineOnly[key]:
+			warnings = append(warnings, fmt.Sprintf("%s: %q is ignored: --%s is for the command line only", path, key, key))
+		default:
+			msg := fmt.Sprintf("%s: unknown key %q is ignored", path, key)
+			if best := closest(key, names); best != "" {
+				msg += fmt.Sprintf("; did you mean %q?", best)
+			}
+			warnings = append(warnings, msg)
+		}
+	}
+	return warnings
+}
+
+// closest returns the candidate within edit distance 2 of s (or whose
+// spelling with - for _ matches), nearest first, or "".
+func closest(s string, candidates []string) string {
+	normal := strings.ReplaceAll(s, "_", "-")
+	best, bestDist := "", 3
+	for _, c := range candidates {
+		if c == normal {
+			return c
+		}
+		if d := editDistance(s, c); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance, small enough to keep here
+// rather than pull in a library for one did-you-mean.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // choiceOfAnotherCommand reports whether value is one of the choices another

@@ -37,8 +37,8 @@ func TestBindEnvironment(t *testing.T) {
 		{name: "env beats config file", envOutput: "text", configYAML: "output: json\n", wantOutput: "text", wantSource: sourceEnv},
 		{name: "another command's choice in env is skipped", envOutput: "table", wantOutput: "text", wantSource: sourceDefault},
 		{name: "skipped env does not hide the config file", envOutput: "table", configYAML: "output: json\n", wantOutput: "json", wantSource: sourceConfigFile},
-		{name: "typo in env", envOutput: "yml", wantErr: `invalid value "yml" in $CODER_OUTPUT for --output`},
-		{name: "typo in config file", configYAML: "output: jsn\n", wantErr: `invalid value for "output" in`},
+		{name: "typo in env", envOutput: "yml", wantErr: `$CODER_OUTPUT: invalid value "yml" for --output`},
+		{name: "typo in config file", configYAML: "output: jsn\n", wantErr: `config.yaml: output: invalid value "jsn"`},
 		{name: "token in config file", configYAML: "token: abc\n", wantErr: `may not set "token"`},
 		{name: "config dir in config file", configYAML: "global-config: /tmp\n", wantErr: `may not set "global-config"`},
 	}
@@ -55,7 +55,7 @@ func TestBindEnvironment(t *testing.T) {
 				}
 			}
 			cmd := whoamiCommand(t)
-			sources, err := bindEnvironment(cmd, dir)
+			sources, _, err := bindEnvironment(cmd, dir)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error = %v, want one containing %q", err, tt.wantErr)

@@ -21,6 +21,17 @@ type mintFlags struct {
 	User     string
 	Scopes   []string
 	Allow    []string
+
+	// label names where a flag's value came from (Factory.flagLabel), so a
+	// bad $CODER_TOKEN_LIFETIME is not blamed on --lifetime; nil means flags.
+	label func(name string) string
+}
+
+func (m *mintFlags) labelFor(name string) string {
+	if m.label == nil {
+		return "--" + name
+	}
+	return m.label(name)
 }
 
 // mintFlagHelp holds the help texts that differ between commands.
@@ -55,19 +66,19 @@ func (m *mintFlags) plan() (workflow.Plan, []error) {
 	if m.Lifetime != "" {
 		lt, err := lifetime.Parse(m.Lifetime)
 		if err != nil {
-			problems = append(problems, fmt.Errorf("--lifetime: %w", err))
+			problems = append(problems, fmt.Errorf("%s: %w", m.labelFor("lifetime"), err))
 		}
 		plan.Lifetime = lt
 	}
 	catalog := scopes.Snapshot()
 	parsed, err := scopes.ParseScopes(catalog, m.Scopes)
 	if err != nil {
-		problems = append(problems, prefixEach("--scope", err))
+		problems = append(problems, prefixEach(m.labelFor("scope"), err))
 	}
 	plan.Scopes = parsed
 	allow, err := scopes.ParseAllowList(catalog, m.Allow)
 	if err != nil {
-		problems = append(problems, prefixEach("--allow", err))
+		problems = append(problems, prefixEach(m.labelFor("allow"), err))
 	}
 	plan.Allow = allow
 	return plan, problems

@@ -38,6 +38,7 @@ func Main(ctx context.Context, args []string, streams *IOStreams) int {
 		}
 		return 130
 	}
+	err = f.explainMissingUser(ctx, err)
 	var silent *silentError
 	if !errors.As(err, &silent) {
 		renderError(streams.ErrOut, err, f.hintFor(err))
@@ -69,6 +70,10 @@ type Factory struct {
 	sources map[string]valueSource
 	dir     configDir
 	command string // full command path, for the User-Agent
+	cmd     *cobra.Command
+	// completing is set while the shell asks for completions, whose stderr
+	// lands on the user's prompt line: no warnings then.
+	completing bool
 
 	creds  *credentials
 	client *sdk.Client
@@ -165,11 +170,19 @@ func (f *Factory) prepare(cmd *cobra.Command) error {
 		return err
 	}
 	f.dir = dir
-	sources, err := bindEnvironment(cmd, dir)
+	sources, warnings, err := bindEnvironment(cmd, dir)
 	if err != nil {
 		return err
 	}
-	f.sources = sources
+	f.sources, f.cmd = sources, cmd
+	if name := cmd.Name(); name == cobra.ShellCompRequestCmd || name == cobra.ShellCompNoDescRequestCmd {
+		f.completing = true
+	}
+	if !f.completing {
+		for _, w := range warnings {
+			fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", w)
+		}
+	}
 	if err := checkOutputFlags(cmd, sources); err != nil {
 		return err
 	}
@@ -181,10 +194,10 @@ func (f *Factory) prepare(cmd *cobra.Command) error {
 		f.dir = configDir(f.global.configDir)
 	}
 	if f.global.timeout <= 0 {
-		return usageErrorf("--timeout must be positive, got %s", f.global.timeout)
+		return usageErrorf("%s must be positive, got %s", f.flagLabel("timeout"), f.global.timeout)
 	}
 	if _, err := parseHeaders(f.global.headers); err != nil {
-		return err
+		return f.fromSource("header", err)
 	}
 	if f.sources["token"] == sourceFlag && f.sources["token-file"] == sourceFlag {
 		return usageErrorf("--token and --token-file cannot be used together")

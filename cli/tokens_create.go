@@ -69,6 +69,7 @@ func newTokensCreateCommand(f *Factory) *cobra.Command {
 			return runCreate(cmd.Context(), opts)
 		},
 	}
+	opts.mintFlags.label = f.flagLabel
 	addMintFlags(cmd, &opts.mintFlags, mintFlagHelp{
 		name:     "Name of the token (the server picks a random one if empty)",
 		lifetime: "How long the token lives, e.g. 15m, 8h, 30d, 2w, 1y, 1d12h, or max (default: the server's default, 7d unless changed)",

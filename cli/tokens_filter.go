@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -205,5 +206,20 @@ func (v *statusValue) Set(s string) error {
 		return fmt.Errorf("want active or expired")
 	}
 	*v.p = s
+	return nil
+}
+
+// countValue is a non-negative count, checked when set so a bad
+// $CODER_TOKENS_LIMIT is reported as coming from there.
+type countValue struct{ n *int }
+
+func (v countValue) String() string { return strconv.Itoa(*v.n) }
+func (v countValue) Type() string   { return "N" }
+func (v countValue) Set(s string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 0 {
+		return fmt.Errorf("want 0 (all) or a positive number of tokens")
+	}
+	*v.n = n
 	return nil
 }

@@ -120,15 +120,12 @@ does, so lists of any size stream in flat memory.`,
 	fl.Var(&opts.Sort, "sort", "Order by `field`: "+strings.Join(sortFieldNames(), ", ")+"; -field for descending")
 	withEnv(fl, "sort", "CODER_TOKENS_SORT")
 	_ = cmd.RegisterFlagCompletionFunc("sort", completeSortFields)
-	fl.IntVar(&opts.Limit, "limit", 0, "Show at most `N` tokens, after filtering and sorting (0: all)")
+	fl.Var(countValue{&opts.Limit}, "limit", "Show at most `N` tokens, after filtering and sorting (0: all)")
 	withEnv(fl, "limit", "CODER_TOKENS_LIMIT")
 	return cmd
 }
 
 func runList(ctx context.Context, opts *listOptions) error {
-	if opts.Limit < 0 {
-		return usageErrorf("--limit must be 0 (all) or more, got %d", opts.Limit)
-	}
 	client, err := opts.Client()
 	if err != nil {
 		return err
