@@ -31,6 +31,7 @@ func newTokensCommand(f *Factory) *cobra.Command {
 	cmd.AddCommand(
 		newTokensCreateCommand(f),
 		newTokensExecCommand(f),
+		newTokensRotateCommand(f),
 		newTokensListCommand(f),
 		newTokensViewCommand(f),
 		newTokensRemoveCommand(f),
