@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo v0.0
 LDFLAGS := -s -w -X $(PKG)/cli.version=$(VERSION)
 FUZZTIME ?= 60s
 
-.PHONY: all build test vet fmt-check lint fuzz demo bench clean
+.PHONY: all build test vet fmt-check lint fuzz demo bench catalog clean
 
 all: build
 
@@ -72,6 +72,12 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseAllowList$$' -fuzztime $(FUZZTIME) ./internal/scopes
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/lifetime
 	$(GO) test -run '^$$' -fuzz '^FuzzEscape$$' -fuzztime $(FUZZTIME) ./internal/safetext
+
+# Rebuild internal/scopes/scope-catalog.json from a server's scope list:
+# make catalog URL=https://coder.example.com (no login needed). Without URL,
+# from internal/scopes/testdata/auth-scopes.json.
+catalog:
+	CODER_SCOPES_URL='$(URL)' $(GO) generate ./internal/scopes
 
 clean:
 	rm -rf bin

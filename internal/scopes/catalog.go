@@ -22,7 +22,8 @@ import (
 // two in step.
 const snapshotCommit = "00bbef6bebb5d4d4cb33f98df4c183a2ed2debf6"
 
-// scope-catalog.json is a verbatim copy of shared/api/scope-catalog.json.
+// scope-catalog.json began as a verbatim copy of shared/api/scope-catalog.json;
+// `go generate` (gen/) refreshes it from a server's scope list.
 //
 //go:embed scope-catalog.json
 var snapshotJSON []byte
