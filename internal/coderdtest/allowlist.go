@@ -1,7 +1,9 @@
 package coderdtest
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -23,11 +25,33 @@ type allowListTarget struct {
 func (t allowListTarget) String() string { return t.typ + ":" + t.id }
 
 // UnmarshalJSON validates while decoding, as upstream does, so a bad entry fails the whole
-// body decode ("Request body must be valid JSON."). Only JSON strings are accepted.
+// body decode ("Request body must be valid JSON."). Both wire forms upstream has shipped
+// are accepted: the string "<type>:<id>" and the object {"type":…,"id":…}, with the
+// object-form messages of the draft that used it.
 func (t *allowListTarget) UnmarshalJSON(b []byte) error {
+	trimmed := bytes.TrimSpace(b)
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		var obj struct {
+			Type string `json:"type"`
+			ID   string `json:"id"`
+		}
+		if err := json.Unmarshal(trimmed, &obj); err != nil {
+			return err
+		}
+		typ, id := strings.TrimSpace(obj.Type), strings.TrimSpace(obj.ID)
+		if typ == "" || id == "" {
+			return errors.New("allow_list entry must include both type and id")
+		}
+		parsed, err := parseAllowListEntry(typ + ":" + id)
+		if err != nil {
+			return err
+		}
+		*t = parsed
+		return nil
+	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return err
+		return errors.New("invalid allow_list entry: expected object with type/id or string")
 	}
 	parsed, err := parseAllowListEntry(s)
 	if err != nil {
