@@ -89,7 +89,7 @@ func server(ts *testscript.TestScript) *coderdtest.Server {
 	return h.srv
 }
 
-// coderd [-generation G] [-owner-max D] [-member-max D] [-without ROUTE]...
+// coderd [-generation G] [-owner-max D] [-member-max D] [-without ROUTE]... [-scoped-parent]
 // starts a stand-in Coder server and exports CODER_URL, OWNER_TOKEN,
 // MEMBER_TOKEN, OWNER_ID, MEMBER_ID and ORG_ID (the default organization).
 func cmdCoderd(ts *testscript.TestScript, neg bool, args []string) {
@@ -99,6 +99,7 @@ func cmdCoderd(ts *testscript.TestScript, neg bool, args []string) {
 	memberMax := fs.Duration("member-max", 0, "member maximum token lifetime")
 	var without stringList
 	fs.Var(&without, "without", "route pattern to leave out (repeatable)")
+	scopedParent := fs.Bool("scoped-parent", false, "tokens minted by a scoped key inherit within it")
 	if err := fs.Parse(args); err != nil {
 		ts.Fatalf("coderd: %v", err)
 	}
@@ -107,6 +108,7 @@ func cmdCoderd(ts *testscript.TestScript, neg bool, args []string) {
 		OwnerMaxLifetime:  *ownerMax,
 		MemberMaxLifetime: *memberMax,
 		WithoutRoutes:     without,
+		ScopedParent:      *scopedParent,
 	})
 	ts.Check(err)
 	ts.Defer(srv.Close)

@@ -54,6 +54,11 @@ type Options struct {
 	// WithoutRoutes leaves out routes (patterns as RoutePatterns lists them), to imitate a
 	// server or proxy that lacks an endpoint every generation has, e.g. authcheck.
 	WithoutRoutes []string
+	// ScopedParent makes a token minted with a scoped key inherit within that key, as
+	// upstream's apikey.InheritWithinCaller: omitted scopes and allow list are the
+	// caller's, wider ones are refused ("exceeds the creating API key"), and the expiry
+	// is capped at the caller's.
+	ScopedParent bool
 }
 
 // User is a seeded account. SessionToken is a valid session key (login_type "password",
@@ -107,6 +112,7 @@ type Server struct {
 	acceptedScopes map[string]bool
 	clock          func() time.Time
 	clockOffset    atomic.Int64
+	scopedParent   bool
 	deploymentID   uuid.UUID
 	mux            *http.ServeMux
 	httpServer     *http.Server
@@ -187,6 +193,7 @@ func NewServer(opts Options) *Server {
 		memberMax:    orDefault(opts.MemberMaxLifetime, defaultMemberMax),
 		defaultLife:  orDefault(opts.DefaultLifetime, defaultLifetime),
 		clock:        opts.Now,
+		scopedParent: opts.ScopedParent,
 		deploymentID: uuid.New(),
 		keys:         map[string]*keyRecord{},
 	}

@@ -106,6 +106,13 @@ func (s *Server) handlePostToken(w http.ResponseWriter, r *http.Request, caller 
 		writeError(w, apiErr)
 		return
 	}
+	if s.scopedParent {
+		scopes, allowList, lifetime, apiErr = s.inheritWithinCaller(caller, req, scopes, allowList, lifetime)
+		if apiErr != nil {
+			writeError(w, apiErr)
+			return
+		}
+	}
 	if apiErr := s.keyGenerationError(req, scopes); apiErr != nil {
 		writeError(w, apiErr)
 		return
