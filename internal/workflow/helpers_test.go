@@ -10,7 +10,7 @@ import (
 	"github.com/scopedtokens/coder/sdk"
 )
 
-func clientFor(t *testing.T, srv *coderdtest.Server, token string) *sdk.Client {
+func clientFor(t testing.TB, srv *coderdtest.Server, token string) *sdk.Client {
 	t.Helper()
 	u, err := url.Parse(srv.URL)
 	if err != nil {
@@ -19,7 +19,7 @@ func clientFor(t *testing.T, srv *coderdtest.Server, token string) *sdk.Client {
 	return sdk.New(sdk.Config{URL: u, SessionToken: token, Timeout: 5 * time.Second, MaxRetries: -1})
 }
 
-func parse(t *testing.T, values ...string) []scopes.AllowEntry {
+func parse(t testing.TB, values ...string) []scopes.AllowEntry {
 	t.Helper()
 	entries, err := scopes.ParseAllowListWithNames(scopes.Snapshot(), values)
 	if err != nil {
