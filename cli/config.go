@@ -41,7 +41,7 @@ func (d configDir) path(name string) string { return filepath.Join(string(d), na
 // read returns the trimmed contents of a state file, or "" when it does not
 // exist. Reading never creates the directory (upstream does; we don't).
 func (d configDir) read(name string) (string, error) {
-	b, err := os.ReadFile(d.path(name))
+	b, err := readSmallFile(d.path(name), smallFileLimit)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
 	}

@@ -107,7 +107,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		err = fmt.Errorf("the session token from %s was not accepted by %s: %w", source, u, err)
 		if sdk.IsUnauthorized(err) {
 			// Never "run coder login": that is what just failed.
-			return withHint(err, fmt.Sprintf("nothing was saved; get a new token at %s/cli-auth and try again", u))
+			return withHint(err, fmt.Sprintf("nothing was saved; get a new token at %s/cli-auth and try again", u.Redacted()))
 		}
 		return err
 	}
@@ -117,7 +117,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	if err := dir.write(sessionFileName, token); err != nil {
 		return err
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "Logged in to %s as %s. The session is stored in %s.\n", u, safetext.Escape(user.Username), dir.path(sessionFileName))
+	fmt.Fprintf(opts.IO.ErrOut, "Logged in to %s as %s. The session is stored in %s.\n", u.Redacted(), safetext.Escape(user.Username), dir.path(sessionFileName))
 	return nil
 }
 
@@ -151,7 +151,7 @@ func loginToken(ctx context.Context, opts *loginOptions, u *url.URL) (token, sou
 		token, err := readTokenFile("-", opts.IO.In)
 		return token, "standard input", err
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "Get a session token at %s/cli-auth\n", u)
+	fmt.Fprintf(opts.IO.ErrOut, "Get a session token at %s/cli-auth\n", u.Redacted())
 	token, err = opts.IO.promptSecret("Paste your token here")
 	if err != nil {
 		return "", "", err

@@ -61,7 +61,7 @@ func runLogout(ctx context.Context, opts *logoutOptions) error {
 		fmt.Fprintln(opts.IO.ErrOut, "You are not logged in.")
 		return nil
 	}
-	ok, err := requireConsent(opts.IO, opts.Yes, "log out", fmt.Sprintf("Log out of %s?", rawURL))
+	ok, err := requireConsent(opts.IO, opts.Yes, "log out", fmt.Sprintf("Log out of %s?", safetext.Escape(redactRawURL(rawURL))))
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func runLogout(ctx context.Context, opts *logoutOptions) error {
 	if err := dir.remove(urlFileName); err != nil {
 		return err
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "Logged out of %s.\n", rawURL)
+	fmt.Fprintf(opts.IO.ErrOut, "Logged out of %s.\n", safetext.Escape(redactRawURL(rawURL)))
 	return nil
 }
 

@@ -119,6 +119,9 @@ func newRootCommand(f *Factory) *cobra.Command {
 			return cmd.Help()
 		},
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if err := rejectEmptyArgs(cmd, args); err != nil {
+				return err
+			}
 			return f.prepare(cmd)
 		},
 	}
@@ -170,6 +173,9 @@ func (f *Factory) prepare(cmd *cobra.Command) error {
 		return err
 	}
 	f.dir = dir
+	if err := rejectEmptyFlags(cmd); err != nil {
+		return err
+	}
 	sources, warnings, err := bindEnvironment(cmd, dir)
 	if err != nil {
 		return err
@@ -223,7 +229,9 @@ func parseHeaders(values []string) (http.Header, error) {
 		key, value, ok := strings.Cut(kv, "=")
 		key = strings.TrimSpace(key)
 		if !ok || key == "" {
-			return nil, usageErrorf("invalid --header %q: want key=value, e.g. --header 'X-Forwarded-User=alice'", kv)
+			// Only the name is repeated: the rest may be a credential
+			// typed as "Authorization: Bearer ...".
+			return nil, usageErrorf("invalid --header %q: want key=value, e.g. --header 'X-Forwarded-User=alice'", headerNameOnly(kv))
 		}
 		header.Add(key, value)
 	}
@@ -324,7 +332,7 @@ func readTokenFile(path string, stdin io.Reader) (string, error) {
 		data, err = io.ReadAll(io.LimitReader(stdin, 64<<10))
 		path = "standard input"
 	} else {
-		data, err = os.ReadFile(path)
+		data, err = readSmallFile(path, smallFileLimit)
 	}
 	if err != nil {
 		return "", usageErrorf("cannot read the session token: %w", err)
@@ -349,7 +357,10 @@ func parseDeploymentURL(raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, usageErrorf("invalid deployment URL %q: want e.g. https://coder.example.com", raw)
+		return nil, usageErrorf("invalid deployment URL %q: want e.g. https://coder.example.com", redactRawURL(raw))
+	}
+	if err := checkURLShape(u); err != nil {
+		return nil, err
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	return u, nil

@@ -66,7 +66,7 @@ func runWhoami(ctx context.Context, opts *whoamiOptions) error {
 	if infoErr != nil {
 		return fmt.Errorf("cannot read the server version: %w", infoErr)
 	}
-	report := whoamiReport{URL: client.URL().String(), ServerVersion: info.Version, User: user}
+	report := whoamiReport{URL: client.URL().Redacted(), ServerVersion: info.Version, User: user}
 	if opts.Output.String() == "json" {
 		return opts.Output.writeJSON(opts.IO, report)
 	}
