@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 )
 
 // The config directory holds the same `url` and `session` files as the
@@ -37,37 +36,6 @@ func defaultConfigDir(getenv func(string) string) (configDir, error) {
 }
 
 func (d configDir) path(name string) string { return filepath.Join(string(d), name) }
-
-// read returns the trimmed contents of a state file, or "" when it does not
-// exist. Reading never creates the directory (upstream does; we don't).
-func (d configDir) read(name string) (string, error) {
-	b, err := readSmallFile(d.path(name), smallFileLimit)
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("read %s: %w", d.path(name), err)
-	}
-	return strings.TrimSpace(string(b)), nil
-}
-
-// write stores a state file atomically with mode 0600 in a 0700 directory, so
-// a crash never leaves a truncated or world-readable session file behind.
-func (d configDir) write(name, value string) error {
-	if err := os.MkdirAll(string(d), 0o700); err != nil {
-		return fmt.Errorf("create config directory: %w", err)
-	}
-	return writeFileAtomic(d.path(name), []byte(value), false)
-}
-
-// remove deletes a state file; a missing file is not an error.
-func (d configDir) remove(name string) error {
-	err := os.Remove(d.path(name))
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("remove %s: %w", d.path(name), err)
-	}
-	return nil
-}
 
 // looseMode reports whether an existing file can be read by others.
 func (d configDir) looseMode(name string) (os.FileMode, bool) {

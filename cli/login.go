@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scopedtokens/coder/internal/credstore"
 	"github.com/scopedtokens/coder/internal/safetext"
 	"github.com/scopedtokens/coder/sdk"
 )
@@ -16,7 +17,8 @@ import (
 type loginOptions struct {
 	IO        *IOStreams
 	NewClient func(u *url.URL, token string) *sdk.Client
-	Dir       func() configDir
+	Store     func() *credstore.Store
+	Warn      func(u *url.URL)
 
 	URLArg      string
 	URL         string // --url / CODER_URL
@@ -24,10 +26,12 @@ type loginOptions struct {
 	TokenSource string // which of the two Token came from, for errors
 	TokenFile   string // --token-file / CODER_SESSION_TOKEN_FILE
 	Email       string
+	Profile     string // --profile / CODER_PROFILE: the stored login to write
 }
 
 func newLoginCommand(f *Factory) *cobra.Command {
-	opts := &loginOptions{IO: f.IO, NewClient: f.newClient, Dir: func() configDir { return f.dir }}
+	opts := &loginOptions{IO: f.IO, NewClient: f.newClient, Store: f.store,
+		Warn: func(u *url.URL) { warnPlaintext(f, u, "token") }}
 	cmd := &cobra.Command{
 		Use:   "login [url]",
 		Short: "Log in to a Coder deployment",
@@ -53,6 +57,7 @@ before anything is saved.`,
 				opts.URLArg = args[0]
 			}
 			opts.URL = f.global.url
+			opts.Profile = f.global.profile
 			opts.chooseTokenSource(f)
 			return runLogin(cmd.Context(), opts)
 		},
@@ -82,13 +87,16 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	if rawURL == "" {
 		rawURL = opts.URL
 	}
-	dir := opts.Dir()
+	store := opts.Store()
+	if err := store.CheckTrusted(); err != nil {
+		return storeError(err)
+	}
 	if rawURL == "" {
-		stored, err := dir.read(urlFileName)
+		stored, err := store.Load(opts.Profile)
 		if err != nil {
-			return err
+			return storeError(err)
 		}
-		rawURL = stored
+		rawURL = stored.URL
 	}
 	if rawURL == "" {
 		return withHint(usageErrorf("no deployment URL given"), "usage: coder login <url>, e.g. coder login https://coder.example.com")
@@ -97,6 +105,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	if err != nil {
 		return err
 	}
+	opts.Warn(u)
 
 	token, source, err := loginToken(ctx, opts, u)
 	if err != nil {
@@ -111,13 +120,19 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		}
 		return err
 	}
-	if err := dir.write(urlFileName, u.String()); err != nil {
-		return err
+	saved, err := store.Save(opts.Profile, u, token, user.Username)
+	if err != nil {
+		return fmt.Errorf("logged in to %s as %s, but %w", u.Redacted(), safetext.Escape(user.Username), err)
 	}
-	if err := dir.write(sessionFileName, token); err != nil {
-		return err
+	where := saved.TokenPath
+	if saved.Storage == credstore.StorageKeyring {
+		where = "the OS keyring (" + credstore.KeyringService + ")"
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "Logged in to %s as %s. The session is stored in %s.\n", u.Redacted(), safetext.Escape(user.Username), dir.path(sessionFileName))
+	profile := ""
+	if saved.Profile != credstore.DefaultProfile {
+		profile = " (profile " + saved.Profile + ")"
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Logged in to %s as %s%s. The session is stored in %s.\n", u.Redacted(), safetext.Escape(user.Username), profile, where)
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scopedtokens/coder/internal/credstore"
 	"github.com/scopedtokens/coder/internal/safetext"
 	"github.com/scopedtokens/coder/sdk"
 )
@@ -14,7 +15,8 @@ import (
 type logoutOptions struct {
 	IO        *IOStreams
 	NewClient func(u *url.URL, token string) *sdk.Client
-	Dir       func() configDir
+	Store     func() *credstore.Store
+	Profile   string // --profile / CODER_PROFILE; "" is the active login
 
 	Yes bool
 }
@@ -27,7 +29,7 @@ func newLogoutCommand(f *Factory) *cobra.Command {
 		cfg.MaxRetries = -1
 		return sdk.New(cfg)
 	}
-	opts := &logoutOptions{IO: f.IO, NewClient: noRetries, Dir: func() configDir { return f.dir }}
+	opts := &logoutOptions{IO: f.IO, NewClient: noRetries, Store: f.store}
 	cmd := &cobra.Command{
 		Use:   "logout",
 		Short: "Log out and forget the stored session",
@@ -39,6 +41,7 @@ $CODER_SESSION_TOKEN and API tokens are not touched.`,
   coder logout --yes`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Profile = f.global.profile
 			return runLogout(cmd.Context(), opts)
 		},
 	}
@@ -48,15 +51,12 @@ $CODER_SESSION_TOKEN and API tokens are not touched.`,
 }
 
 func runLogout(ctx context.Context, opts *logoutOptions) error {
-	dir := opts.Dir()
-	rawURL, err := dir.read(urlFileName)
+	store := opts.Store()
+	login, err := store.Load(opts.Profile)
 	if err != nil {
-		return err
+		return storeError(err)
 	}
-	token, err := dir.read(sessionFileName)
-	if err != nil {
-		return err
-	}
+	rawURL, token := login.URL, login.Token
 	if rawURL == "" && token == "" {
 		fmt.Fprintln(opts.IO.ErrOut, "You are not logged in.")
 		return nil
@@ -73,10 +73,7 @@ func runLogout(ctx context.Context, opts *logoutOptions) error {
 	if u, err := parseDeploymentURL(rawURL); err == nil && token != "" {
 		endServerSession(ctx, opts, opts.NewClient(u, token), token)
 	}
-	if err := dir.remove(sessionFileName); err != nil {
-		return err
-	}
-	if err := dir.remove(urlFileName); err != nil {
+	if _, err := store.Remove(login.Profile); err != nil {
 		return err
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Logged out of %s.\n", safetext.Escape(redactRawURL(rawURL)))

@@ -15,13 +15,19 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scopedtokens/coder/internal/credstore"
 	"github.com/scopedtokens/coder/sdk"
 )
 
 // Main runs the CLI with args (without the program name) and returns the
 // process exit code.
 func Main(ctx context.Context, args []string, streams *IOStreams) int {
+	return run(ctx, args, streams, Options{})
+}
+
+func run(ctx context.Context, args []string, streams *IOStreams, opts Options) int {
 	f := newFactory(streams)
+	f.keyringProvider, f.keyringTimeout = opts.Keyring, opts.KeyringTimeout
 	root := newRootCommand(f)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -56,6 +62,9 @@ type globalOptions struct {
 	verbose   bool
 	headers   []string
 	forceTTY  bool
+
+	profile    string
+	useKeyring bool
 }
 
 // Factory hands commands what they need, built lazily so a command pays only
@@ -77,10 +86,30 @@ type Factory struct {
 
 	creds  *credentials
 	client *sdk.Client
+
+	// keyringProvider replaces the OS keyring (tests); keyringTimeout
+	// bounds each call to it.
+	keyringProvider credstore.Provider
+	keyringTimeout  time.Duration
+	credStore       *credstore.Store
+	plaintextWarned bool
 }
 
 func newFactory(streams *IOStreams) *Factory {
 	return &Factory{IO: streams, Getenv: os.Getenv, Now: time.Now}
+}
+
+// Options replace parts of the system for tests.
+type Options struct {
+	// Keyring stands in for the OS keyring; Timeout bounds each call to it
+	// (default credstore.DefaultKeyringTimeout).
+	Keyring        credstore.Provider
+	KeyringTimeout time.Duration
+}
+
+// MainWithOptions is Main with parts of the system replaced.
+func MainWithOptions(ctx context.Context, args []string, streams *IOStreams, opts Options) int {
+	return run(ctx, args, streams, opts)
 }
 
 const rootLong = `coder mints, lists, views and removes scoped API tokens on a Coder deployment.
@@ -151,6 +180,11 @@ func newRootCommand(f *Factory) *cobra.Command {
 	withEnv(pf, "header", "CODER_HEADER")
 	pf.BoolVar(&f.global.forceTTY, "force-tty", false, "Format output as for a terminal even when it is piped")
 	withEnv(pf, "force-tty", "CODER_FORCE_TTY")
+	pf.StringVar(&f.global.profile, "profile", "", "Use this stored login for one command instead of the active one ('coder profile list')")
+	withEnv(pf, "profile", "CODER_PROFILE")
+	pf.BoolVar(&f.global.useKeyring, "use-keyring", runtime.GOOS == "darwin" || runtime.GOOS == "windows",
+		"Store the session token in the OS keyring (the Secret Service on Linux) instead of the session file; ignored with --global-config, as upstream")
+	withEnv(pf, "use-keyring", "CODER_USE_KEYRING")
 
 	root.AddCommand(
 		newTokensCommand(f),
@@ -158,6 +192,7 @@ func newRootCommand(f *Factory) *cobra.Command {
 		newLoginCommand(f),
 		newLogoutCommand(f),
 		newWhoamiCommand(f),
+		newProfileCommand(f),
 		newFormattingTopic(),
 	)
 	return root
@@ -205,6 +240,11 @@ func (f *Factory) prepare(cmd *cobra.Command) error {
 	if _, err := parseHeaders(f.global.headers); err != nil {
 		return f.fromSource("header", err)
 	}
+	if f.global.profile != "" {
+		if err := credstore.ValidProfileName(f.global.profile); err != nil {
+			return asUsage(fmt.Errorf("%s: %w", f.profileFlagName(), err))
+		}
+	}
 	if f.sources["token"] == sourceFlag && f.sources["token-file"] == sourceFlag {
 		return usageErrorf("--token and --token-file cannot be used together")
 	}
@@ -238,92 +278,6 @@ func parseHeaders(values []string) (http.Header, error) {
 	return header, nil
 }
 
-// tokenSource says where the session token came from, so errors can say which
-// credential the server rejected and how to fix that one.
-type tokenSource int
-
-const (
-	tokenNone tokenSource = iota
-	tokenFromFlag
-	tokenFromFileFlag
-	tokenFromEnv
-	tokenFromFileEnv
-	tokenFromSessionFile
-)
-
-type credentials struct {
-	url         *url.URL
-	token       string
-	tokenSource tokenSource
-	tokenPath   string // file the token was read from, when it was
-}
-
-// credentials resolves the deployment URL and session token:
-// flag > environment > the config directory's url/session files > config.yaml.
-func (f *Factory) credentials() (*credentials, error) {
-	if f.creds != nil {
-		return f.creds, nil
-	}
-	rawURL := f.global.url
-	if src := f.sources["url"]; src != sourceFlag && src != sourceEnv {
-		fromFile, err := f.dir.read(urlFileName)
-		if err != nil {
-			return nil, err
-		}
-		if fromFile != "" {
-			rawURL = fromFile
-		}
-	}
-	if rawURL == "" {
-		return nil, withHint(&notLoggedInError{}, "run 'coder login <url>', or set CODER_URL and CODER_SESSION_TOKEN")
-	}
-	u, err := parseDeploymentURL(rawURL)
-	if err != nil {
-		return nil, err
-	}
-	creds := &credentials{url: u}
-	if err := f.resolveToken(creds); err != nil {
-		return nil, err
-	}
-	f.creds = creds
-	return creds, nil
-}
-
-func (f *Factory) resolveToken(creds *credentials) error {
-	fromFile := func(path string, source tokenSource) error {
-		token, err := readTokenFile(path, f.IO.In)
-		if err != nil {
-			return err
-		}
-		creds.token, creds.tokenSource, creds.tokenPath = token, source, path
-		return nil
-	}
-	switch {
-	case f.sources["token"] == sourceFlag:
-		creds.token, creds.tokenSource = f.global.token, tokenFromFlag
-	case f.sources["token-file"] == sourceFlag:
-		return fromFile(f.global.tokenFile, tokenFromFileFlag)
-	case f.sources["token"] == sourceEnv:
-		creds.token, creds.tokenSource = f.global.token, tokenFromEnv
-	case f.sources["token-file"] == sourceEnv:
-		return fromFile(f.global.tokenFile, tokenFromFileEnv)
-	default:
-		token, err := f.dir.read(sessionFileName)
-		if err != nil {
-			return err
-		}
-		if token == "" {
-			return nil
-		}
-		if mode, loose := f.dir.looseMode(sessionFileName); loose {
-			fmt.Fprintf(f.IO.ErrOut, "warning: %s is readable by other users (mode %04o); run: chmod 600 %s\n",
-				f.dir.path(sessionFileName), mode, f.dir.path(sessionFileName))
-		}
-		creds.token, creds.tokenSource, creds.tokenPath = token, tokenFromSessionFile, f.dir.path(sessionFileName)
-	}
-	return nil
-}
-
 // readTokenFile reads a token from path, or from stdin when path is "-".
 func readTokenFile(path string, stdin io.Reader) (string, error) {
 	var data []byte
@@ -345,11 +299,12 @@ func readTokenFile(path string, stdin io.Reader) (string, error) {
 }
 
 // parseDeploymentURL accepts what people type: a bare host gets https://
-// (http:// for localhost), like upstream `coder login`.
+// (http:// for exactly localhost, 127.0.0.1 and [::1]), like upstream
+// `coder login` but without trusting names that merely start with those.
 func parseDeploymentURL(raw string) (*url.URL, error) {
 	raw = strings.TrimSpace(raw)
 	if !strings.Contains(raw, "://") {
-		if strings.HasPrefix(raw, "localhost") || strings.HasPrefix(raw, "127.0.0.1") {
+		if bareLoopback(raw) {
 			raw = "http://" + raw
 		} else {
 			raw = "https://" + raw
@@ -440,8 +395,8 @@ func (f *Factory) hintFor(err error) string {
 		case tokenFromEnv:
 			// Not "coder login": the variable would still win over a new session.
 			return fmt.Sprintf("the session token in $CODER_SESSION_TOKEN %s; set it to a valid token, or unset it to use the stored session", verdict)
-		case tokenFromSessionFile:
-			return fmt.Sprintf("your stored session %s; log in again with 'coder login'", verdict)
+		case tokenFromSessionFile, tokenFromKeyring:
+			return fmt.Sprintf("your stored session %s; log in again with 'coder login%s'", verdict, profileArg(f.creds.profile))
 		default:
 			return "no session token is set; run 'coder login <url>' or set CODER_SESSION_TOKEN"
 		}

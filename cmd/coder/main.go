@@ -14,8 +14,11 @@ func main() { os.Exit(run()) }
 
 // run is the whole program; the script tests run it as the coder binary, so
 // they see the same interrupt handling as users do.
-func run() int {
+func run() int { return runWith(cli.Options{}) }
+
+// runWith lets the test binary stand in for parts of the system (the keyring).
+func runWith(opts cli.Options) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return cli.Main(ctx, os.Args[1:], cli.SystemIO())
+	return cli.MainWithOptions(ctx, os.Args[1:], cli.SystemIO(), opts)
 }

@@ -21,7 +21,7 @@ var updateScripts = flag.Bool("update", false, "rewrite cmp golden sections of t
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"coder":     func() { os.Exit(run()) },
+		"coder":     func() { os.Exit(runWith(scriptOptions())) },
 		"testchild": func() { os.Exit(testchild()) },
 	})
 }
@@ -42,7 +42,8 @@ func TestScripts(t *testing.T) {
 			env.Setenv("CONFIG", filepath.Join(home, ".config", "coderv2"))
 			// A developer's own Coder environment must not leak into the scripts.
 			for _, name := range []string{"CODER_URL", "CODER_SESSION_TOKEN", "CODER_CONFIG_DIR", "CODER_TOKEN_NAME",
-				"CODER_TOKEN_LIFETIME", "CODER_TOKEN_USER", "CODER_OUTPUT", "CODER_VERBOSE", "CODER_FORCE_TTY"} {
+				"CODER_TOKEN_LIFETIME", "CODER_TOKEN_USER", "CODER_OUTPUT", "CODER_VERBOSE", "CODER_FORCE_TTY",
+				"CODER_PROFILE", "CODER_USE_KEYRING", "TEST_KEYRING"} {
 				env.Setenv(name, "")
 			}
 			// A -race binary sleeps 1s at exit by default to flush reports;
@@ -90,7 +91,7 @@ func server(ts *testscript.TestScript) *coderdtest.Server {
 }
 
 // coderd [-generation G] [-owner-max D] [-member-max D] [-without ROUTE]... [-scoped-parent]
-// starts a stand-in Coder server and exports CODER_URL, OWNER_TOKEN,
+// starts a stand-in Coder server and exports CODER_URL, URL_PORT, OWNER_TOKEN,
 // MEMBER_TOKEN, OWNER_ID, MEMBER_ID and ORG_ID (the default organization).
 func cmdCoderd(ts *testscript.TestScript, neg bool, args []string) {
 	fs := flag.NewFlagSet("coderd", flag.ContinueOnError)
@@ -114,6 +115,7 @@ func cmdCoderd(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Defer(srv.Close)
 	ts.Value(serverKey{}).(*serverHolder).srv = srv
 	ts.Setenv("CODER_URL", srv.URL)
+	ts.Setenv("URL_PORT", srv.URL[strings.LastIndex(srv.URL, ":")+1:])
 	ts.Setenv("OWNER_TOKEN", srv.Owner.SessionToken)
 	ts.Setenv("MEMBER_TOKEN", srv.Member.SessionToken)
 	ts.Setenv("OWNER_ID", srv.Owner.ID.String())
