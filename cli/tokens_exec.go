@@ -124,19 +124,27 @@ func runExec(ctx context.Context, opts *execOptions) error {
 		return err
 	}
 	minter := &workflow.Minter{Client: client}
-	checked, err := checkPlan(ctx, minter, plan, execDefaultLifetime)
-	if err != nil {
-		return err
-	}
-	if checked.capped {
-		who := "you"
-		if target := checked.plan.Target(); target != "me" {
-			who = target
+	var checked checkedPlan
+	var result workflow.Result
+	early, err := untilSignal(ctx, sigs, func(ctx context.Context) error {
+		var err error
+		if checked, err = checkPlan(ctx, minter, plan, execDefaultLifetime); err != nil {
+			return err
 		}
-		fmt.Fprintf(opts.IO.ErrOut, "note: the token lives %s, the longest %s may have (less than the default %s)\n",
-			formatLimit(checked.requested), who, lifetime.Format(execDefaultLifetime))
+		if checked.capped {
+			who := "you"
+			if target := checked.plan.Target(); target != "me" {
+				who = target
+			}
+			fmt.Fprintf(opts.IO.ErrOut, "note: the token lives %s, the longest %s may have (less than the default %s)\n",
+				formatLimit(checked.requested), who, lifetime.Format(execDefaultLifetime))
+		}
+		result, err = mintChecked(ctx, opts.IO, minter, checked)
+		return err
+	})
+	if early != nil {
+		return interruptedWhileMinting(ctx, opts, client, plan, program, early, result, err)
 	}
-	result, err := mintChecked(ctx, opts.IO, minter, checked)
 	if err != nil {
 		return err
 	}
@@ -198,6 +206,45 @@ func runChild(opts *execOptions, program *childproc.Program, client *sdk.Client,
 		Stderr:  opts.IO.ErrOut,
 		Signals: sigs,
 	})
+}
+
+// untilSignal runs fn with a context that a forwarded signal cancels: until
+// COMMAND runs, a signal means "stop", as it would for create. It returns
+// the signal, if one came.
+func untilSignal(ctx context.Context, sigs <-chan os.Signal, fn func(context.Context) error) (os.Signal, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var got os.Signal
+	done, watched := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(watched)
+		select {
+		case got = <-sigs:
+			cancel()
+		case <-done:
+		}
+	}()
+	err := fn(ctx)
+	close(done)
+	<-watched
+	return got, err
+}
+
+// interruptedWhileMinting revokes whatever was minted before a signal came,
+// and exits as COMMAND would have had the signal killed it.
+func interruptedWhileMinting(ctx context.Context, opts *execOptions, client *sdk.Client, plan workflow.Plan, program *childproc.Program,
+	sig os.Signal, result workflow.Result, mintErr error) error {
+	s, _ := sig.(syscall.Signal)
+	fmt.Fprintf(opts.IO.ErrOut, "interrupted (%v) before %s started; it was not run\n", sig, program.Args[0])
+	var post *workflow.PostError
+	switch {
+	case result.Token.ID != "":
+		_ = revokeExecToken(ctx, opts, client, execToken{user: plan.Target(), meta: result.Token, expires: result.Token.ExpiresAt})
+	case errors.As(mintErr, &post):
+		fmt.Fprintf(opts.IO.ErrOut, "the token %q may have been created before the interruption; check with 'coder tokens view %s' and remove it with 'coder tokens rm %s'\n",
+			plan.Name, plan.Name, plan.Name)
+	}
+	return &silentError{code: 128 + int(s)}
 }
 
 type execToken struct {

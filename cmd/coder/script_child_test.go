@@ -122,3 +122,24 @@ func cmdMaskedKey(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	ts.Fatalf("%s has no ::add-mask:: line for the value of $%s (%d chars)", args[1], args[0], len(secret))
 }
+
+// waitrequest ROUTE waits until the server has received a request for
+// ROUTE: a readiness signal for "coder is now talking to the server".
+func cmdWaitRequest(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitrequest ROUTE")
+	}
+	srv := server(ts)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		for _, r := range srv.Requests() {
+			if r.Route == args[0] {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("waitrequest: no request for %s within 20s", args[0])
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
