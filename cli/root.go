@@ -28,6 +28,7 @@ func Main(ctx context.Context, args []string, streams *IOStreams) int {
 func run(ctx context.Context, args []string, streams *IOStreams, opts Options) int {
 	f := newFactory(streams)
 	f.keyringProvider, f.keyringTimeout = opts.Keyring, opts.KeyringTimeout
+	defer routeStdlibLog(f)()
 	root := newRootCommand(f)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)

@@ -62,7 +62,7 @@ type Client struct {
 // New returns a Client for cfg. It never fails; a missing URL surfaces on the first call.
 func New(cfg Config) *Client {
 	cfg = withDefaults(cfg)
-	c := &Client{secrets: secretsOf(cfg.SessionToken), maxRetries: cfg.MaxRetries,
+	c := &Client{secrets: append(secretsOf(cfg.SessionToken), headerSecrets(cfg.Header)...), maxRetries: cfg.MaxRetries,
 		retryWaitMin: cfg.RetryWaitMin, retryWaitMax: cfg.RetryWaitMax}
 	if cfg.URL != nil {
 		u := *cfg.URL
@@ -227,6 +227,10 @@ func (c *Client) execute(ctx context.Context, cl call, stream bool) (httpAnswer,
 			return httpAnswer{}, nil, fmt.Errorf("encode %s %s request body: %w", cl.method, display, err)
 		}
 		req.SetHeader("Content-Type", "application/json").SetBody(data)
+	} else if cl.method != http.MethodGet && cl.method != http.MethodHead {
+		// An explicit empty body: without it the request goes out chunked,
+		// which some proxies and servers refuse for a POST or PUT.
+		req.SetBody([]byte{})
 	}
 	req.AddRetryCondition(func(resp *resty.Response, err error) bool {
 		retry := cl.retryable && shouldRetry(resp, err)

@@ -30,7 +30,7 @@ var sensitiveHeaderWords = []string{"token", "secret", "password", "cookie", "ap
 
 // sensitiveJSONKeys name body fields that carry secrets: a minted key, a session token
 // from login, a password.
-var sensitiveJSONKeys = []string{"key", "session_token", "password"}
+var sensitiveJSONKeys = []string{"key", "session_token", "password", "token", "secret", "api_key", "access_token", "refresh_token", "authorization"}
 
 // debugTransport logs every attempt as it goes over the wire, so retries and redirects
 // show up as separate blocks. Secrets are redacted before anything is written.
@@ -50,25 +50,34 @@ func (d *debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	// What the request carries in secret fields stays secret wherever the
+	// answer repeats it.
+	secrets := append(append([]string(nil), d.secrets...), bodySecrets(reqBody)...)
 	target := req.Method + " " + req.URL.Redacted()
-	d.write("--> "+target, req.Header, reqBody, "")
+	d.write("--> "+target, req.Header, reqBody, "", secrets)
 
 	start := time.Now()
 	resp, err := d.next.RoundTrip(req)
 	elapsed := time.Since(start).Round(time.Microsecond)
 	if err != nil {
-		d.write(fmt.Sprintf("<-- %s failed after %s: %v", target, elapsed, err), nil, nil, "")
+		d.write(fmt.Sprintf("<-- %s failed after %s: %v", target, elapsed, err), nil, nil, "", secrets)
 		return nil, err
 	}
 
-	body, readErr := io.ReadAll(resp.Body)
+	// Bounded like the client's own read: -v must not let a huge (or
+	// decompressed) body exhaust memory before resty's limit applies.
+	body, readErr := io.ReadAll(io.LimitReader(resp.Body, responseBodyLimit+1))
+	if readErr == nil && len(body) > responseBodyLimit {
+		body = body[:responseBodyLimit]
+		readErr = fmt.Errorf("response body is larger than the %d MiB limit", responseBodyLimit>>20)
+	}
 	_ = resp.Body.Close()
 	resp.Body = &replayBody{data: body, err: readErr}
 	note := ""
 	if readErr != nil {
 		note = fmt.Sprintf("(body read failed after %d bytes: %v)", len(body), readErr)
 	}
-	d.write(fmt.Sprintf("<-- %s %s (%s)", resp.Status, target, elapsed), resp.Header, body, note)
+	d.write(fmt.Sprintf("<-- %s %s (%s)", resp.Status, target, elapsed), resp.Header, body, note, secrets)
 	return resp, nil
 }
 
@@ -89,7 +98,7 @@ func peekRequestBody(req *http.Request) ([]byte, error) {
 	return io.ReadAll(rc)
 }
 
-func (d *debugTransport) write(headline string, header http.Header, body []byte, note string) {
+func (d *debugTransport) write(headline string, header http.Header, body []byte, note string, secrets []string) {
 	var b strings.Builder
 	b.WriteString(headline)
 	b.WriteByte('\n')
@@ -117,7 +126,7 @@ func (d *debugTransport) write(headline string, header http.Header, body []byte,
 	}
 	b.WriteByte('\n')
 
-	text := scrub(b.String(), d.secrets)
+	text := scrub(b.String(), secrets)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	_, _ = io.WriteString(d.out, text)
@@ -142,6 +151,8 @@ func isSensitiveHeader(name string) bool {
 // anything else as text, both cut at debugBodyLimit.
 func debugBody(body []byte) string {
 	if redacted, ok := redactJSON(body); ok {
+		body = redacted
+	} else if redacted, ok := redactJSONStream(body); ok {
 		body = redacted
 	}
 	if len(body) > debugBodyLimit {

@@ -232,7 +232,7 @@ func scrub(s string, secrets []string) string {
 			s = strings.ReplaceAll(s, secret, redactionMarker)
 		}
 	}
-	return s
+	return scrubKeys(s)
 }
 
 // withoutSecretFields redacts secret-bearing JSON fields (an unexpected status may still
