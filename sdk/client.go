@@ -230,7 +230,7 @@ func (c *Client) execute(ctx context.Context, cl call, stream bool) (httpAnswer,
 	} else if cl.method != http.MethodGet && cl.method != http.MethodHead {
 		// An explicit empty body: without it the request goes out chunked,
 		// which some proxies and servers refuse for a POST or PUT.
-		req.SetBody([]byte{})
+		req.SetContentLength(true)
 	}
 	req.AddRetryCondition(func(resp *resty.Response, err error) bool {
 		retry := cl.retryable && shouldRetry(resp, err)
