@@ -84,6 +84,10 @@ type Spec struct {
 	// signal arriving early is not lost and does not kill coder with the
 	// token still alive.
 	Signals <-chan os.Signal
+	// TerminalInterrupts reports whether a terminal's Ctrl-C reaches the
+	// child by itself, so that coder's SIGINT is not passed on as a second
+	// one; nil asks the controlling terminal.
+	TerminalInterrupts func() bool
 }
 
 // Status is how a program ended.
@@ -115,6 +119,10 @@ func (p *Program) Run(spec Spec) (Status, error) {
 	if err := cmd.Start(); err != nil {
 		return Status{Code: ExitNotExecutable}, &FindError{Name: p.Args[0], Code: ExitNotExecutable, Err: err}
 	}
+	terminalInterrupts := spec.TerminalInterrupts
+	if terminalInterrupts == nil {
+		terminalInterrupts = terminalSignalsGroup
+	}
 	done := make(chan struct{})
 	forwarded := make(chan struct{})
 	go func() {
@@ -122,6 +130,9 @@ func (p *Program) Run(spec Spec) (Status, error) {
 		for {
 			select {
 			case sig := <-spec.Signals:
+				if sig == syscall.SIGINT && terminalInterrupts() {
+					continue // the terminal sent the child its own copy
+				}
 				// ErrProcessDone only means it ended meanwhile; Wait reports how.
 				_ = cmd.Process.Signal(sig)
 			case <-done:

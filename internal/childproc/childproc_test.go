@@ -59,6 +59,9 @@ func helper(mode string, args []string) int {
 	return 99
 }
 
+// noTerminal keeps the tests independent of whether `go test` runs in one.
+func noTerminal() bool { return false }
+
 func helperProgram(t *testing.T, mode string, args ...string) (*Program, []string) {
 	t.Helper()
 	self, err := os.Executable()
@@ -141,7 +144,7 @@ func TestRunExitStatus(t *testing.T) {
 		t.Run(fmt.Sprint(tt.mode, tt.args), func(t *testing.T) {
 			t.Parallel()
 			p, env := helperProgram(t, tt.mode, tt.args...)
-			got, err := p.Run(Spec{Env: env})
+			got, err := p.Run(Spec{Env: env, TerminalInterrupts: noTerminal})
 			if err != nil || got != tt.want {
 				t.Fatalf("Run = %+v, %v; want %+v", got, err, tt.want)
 			}
@@ -208,7 +211,7 @@ func TestRunForwardsSignals(t *testing.T) {
 			}
 			done := make(chan result, 1)
 			go func() {
-				st, err := p.Run(Spec{Env: env, Stdout: out, Stderr: &errOut, Signals: sigs})
+				st, err := p.Run(Spec{Env: env, Stdout: out, Stderr: &errOut, Signals: sigs, TerminalInterrupts: noTerminal})
 				done <- result{st, err}
 			}()
 			select {
@@ -230,6 +233,36 @@ func TestRunForwardsSignals(t *testing.T) {
 				t.Fatalf("child stderr %q, want %q", errOut.String(), want)
 			}
 		})
+	}
+}
+
+// A Ctrl-C on a terminal reaches coder and the child alike; coder must not
+// add a second SIGINT, or the child sees two (terraform aborts at once on
+// the second). Other signals are still passed on.
+func TestRunSkipsInterruptTheTerminalDelivered(t *testing.T) {
+	p, env := helperProgram(t, "wait-signal")
+	sigs := make(chan os.Signal, 2)
+	out := &readyWriter{ready: make(chan struct{})}
+	var errOut bytes.Buffer
+	done := make(chan Status, 1)
+	go func() {
+		st, _ := p.Run(Spec{Env: env, Stdout: out, Stderr: &errOut, Signals: sigs, TerminalInterrupts: func() bool { return true }})
+		done <- st
+	}()
+	select {
+	case <-out.ready:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the child never became ready")
+	}
+	sigs <- syscall.SIGINT
+	sigs <- syscall.SIGTERM
+	select {
+	case st := <-done:
+		if st.Code != 7 || errOut.String() != "got terminated\n" {
+			t.Fatalf("child ended with %+v, stderr %q; want it to see SIGTERM first, not the SIGINT", st, errOut.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the child did not end")
 	}
 }
 
