@@ -62,6 +62,7 @@ before anything is saved.`,
 			return runLogin(cmd.Context(), opts)
 		},
 	}
+	cmd.AddCommand(newLoginTokenCommand(f))
 	cmd.Flags().StringVar(&opts.Email, "email", "", "Log in with this email and a password instead of a token")
 	withEnv(cmd.Flags(), "email", "CODER_EMAIL")
 	return cmd

@@ -29,8 +29,13 @@ func TestMain(m *testing.M) {
 // TestScripts runs the real binary against internal/coderdtest, one fresh
 // server, home and config directory per script.
 func TestScripts(t *testing.T) {
-	testscript.Run(t, testscript.Params{
-		Dir:           filepath.Join("..", "..", "testdata", "script"),
+	testscript.Run(t, scriptParams(filepath.Join("..", "..", "testdata", "script")))
+}
+
+// scriptParams is the environment and commands every script directory gets.
+func scriptParams(dir string) testscript.Params {
+	return testscript.Params{
+		Dir:           dir,
 		UpdateScripts: *updateScripts,
 		Setup: func(env *testscript.Env) error {
 			home := filepath.Join(env.WorkDir, "home")
@@ -76,7 +81,7 @@ func TestScripts(t *testing.T) {
 			"waitrequest": cmdWaitRequest,
 			"waitfor":     cmdWaitFor,
 		},
-	})
+	}
 }
 
 type serverKey struct{}
