@@ -29,8 +29,10 @@ func TestMain(m *testing.M) {
 // TestScripts runs the real binary against internal/coderdtest, one fresh
 // server, home and config directory per script.
 func TestScripts(t *testing.T) {
-	testscript.Run(t, scriptParams(filepath.Join("..", "..", "testdata", "script")))
+	runScripts(t, scriptParams(filepath.Join("..", "..", "testdata", "script")))
 }
+
+func runScripts(t *testing.T, p testscript.Params) { testscript.Run(t, p) }
 
 // scriptParams is the environment and commands every script directory gets.
 func scriptParams(dir string) testscript.Params {
