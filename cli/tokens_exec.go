@@ -49,9 +49,9 @@ CODER_SESSION_TOKEN when --env names another variable, are removed. The key
 is never in any argument list and never printed.
 
 COMMAND's stdin, stdout and stderr are coder's own. SIGINT, SIGTERM and SIGHUP
-are passed on to COMMAND (except a Ctrl-C typed at coder's terminal, which
-reaches COMMAND by itself and is not doubled); coder waits for it to end, then
-revokes the token:
+are passed on to COMMAND (SIGINT not while coder runs in the foreground of a
+terminal: Ctrl-C there reaches COMMAND by itself and is not doubled); coder
+waits for it to end, then revokes the token:
 it expires it (--delete deletes it; a server older than v2.31, which cannot
 expire tokens, gets it deleted, and coder says so).
 
