@@ -70,7 +70,8 @@ func newTokensRotateCommand(f *Factory) *cobra.Command {
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ref = args[0]
-			opts.NameSet = cmd.Flags().Changed("name")
+			// From the flag or $CODER_TOKEN_NAME (which does not mark it changed).
+			opts.NameSet = cmd.Flags().Changed("name") || opts.Name != ""
 			return runRotate(cmd.Context(), opts)
 		},
 		ValidArgsFunction: completeTokenNames(f),
