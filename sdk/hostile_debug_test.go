@@ -167,17 +167,17 @@ func TestEndlessBodyStopsAtTheLimitWithVerbose(t *testing.T) {
 			}
 		}
 	})
+	// A read that is not cut at the limit can only end at the timeout, and
+	// its error is then a timeout, not the body-limit error: the error alone
+	// tells the two apart, with no wall-clock bound to flake on a loaded
+	// machine (under -race, 16 MiB through -v took over 10s there).
 	c := newTestClient(t, srv.URL, func(c *Config) {
 		c.Debug = io.Discard
 		c.MaxRetries = -1
-		c.Timeout = 30 * time.Second // far longer than reading 16 MiB over loopback takes
+		c.Timeout = 2 * time.Minute
 	})
-	start := time.Now()
 	_, err := c.BuildInfo(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "larger than") {
 		t.Fatalf("BuildInfo = %v, want the body-limit error", err)
-	}
-	if elapsed := time.Since(start); elapsed > 10*time.Second {
-		t.Errorf("took %s: the read was not cut at the limit", elapsed)
 	}
 }
