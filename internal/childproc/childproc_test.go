@@ -21,6 +21,16 @@ func TestMain(m *testing.M) {
 	if mode := os.Getenv("CHILDPROC_HELPER"); mode != "" {
 		os.Exit(helper(mode, os.Args[1:]))
 	}
+	// Under nohup (as some CI shells run) the test binary starts with SIGHUP
+	// ignored, and children inherit an ignored signal across exec, so the
+	// "dies of SIGHUP" child could never die. A caught signal is reset to
+	// its default in a child, so catching the ignored ones here gives the
+	// children the dispositions a terminal session would.
+	for _, sig := range ForwardedSignals {
+		if signal.Ignored(sig) {
+			signal.Notify(make(chan os.Signal, 1), sig)
+		}
+	}
 	os.Exit(m.Run())
 }
 
