@@ -140,3 +140,21 @@ func TestAuthCheckNeedsAKey(t *testing.T) {
 		t.Fatalf("status %d", got.status)
 	}
 }
+
+// The resource_id cap and type list are from newer servers; older ones took any ID as given.
+func TestAuthCheckOnAPreScopesServer(t *testing.T) {
+	d := seed(t, Options{Generation: PreScopes})
+	s := d.s
+	var ids []string
+	for i := range 11 {
+		ids = append(ids, fmt.Sprintf(`"c%02d":%s`, i, check("read", "organization_member", s.Member.ID.String(), "", "")))
+	}
+	got := authCheck(t, s, s.Member.SessionToken, `{"checks":{`+strings.Join(ids, ",")+`}}`)
+	if got.status != http.StatusOK || strings.Contains(string(got.body), "true") {
+		t.Fatalf("status %d: %s (a member may not read an ID-only organization_member object with no org)", got.status, got.body)
+	}
+	got = authCheck(t, s, s.Owner.SessionToken, `{"checks":{"k":`+check("read", "organization_member", s.Member.ID.String(), "", "")+`}}`)
+	if string(got.body) != `{"k":true}`+"\n" {
+		t.Fatalf("owner: %d %s", got.status, got.body)
+	}
+}
