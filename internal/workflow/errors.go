@@ -1,9 +1,12 @@
 package workflow
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/scopedtokens/coder/internal/scopes"
 )
 
 // UnofferedScopesError: the server's catalog lacks requested scope names.
@@ -70,3 +73,14 @@ func (e *RevokeFailedError) Error() string {
 }
 
 func (e *RevokeFailedError) Unwrap() error { return e.Err }
+
+// CatalogError: scope names or allow-list types that neither the bundled
+// snapshot nor the catalog used (Source) knows. Scopes and Allow join one
+// error per bad value.
+type CatalogError struct {
+	Scopes, Allow error
+	Source        scopes.Source
+	Note          string // why the snapshot was used, if it was
+}
+
+func (e *CatalogError) Error() string { return errors.Join(e.Scopes, e.Allow).Error() }

@@ -25,45 +25,54 @@ type Minter struct {
 	Client *sdk.Client
 }
 
-// Facts asks, concurrently, for the token config (only when a lifetime must
-// be checked) and the scope catalog (only when scopes were given).
+// Facts asks, concurrently, for everything a dry run shows: the token config
+// (when a lifetime was given) and the scope catalog (when scopes or allow
+// entries were given).
 func (m *Minter) Facts(ctx context.Context, plan Plan) (Facts, error) {
+	return m.facts(ctx, plan, plan.HasLifetime(), len(plan.Scopes) > 0 || plan.deferred())
+}
+
+func (m *Minter) facts(ctx context.Context, plan Plan, wantConfig, wantCatalog bool) (Facts, error) {
 	facts := Facts{Catalog: scopes.Snapshot()}
 	var wg sync.WaitGroup
 	var configErr, catalogErr error
-	if plan.HasLifetime() {
+	if wantConfig {
 		wg.Go(func() {
 			var cfg sdk.TokenConfig
 			cfg, configErr = m.Client.TokenConfig(ctx, plan.Target())
 			facts.MaxLifetime = cfg.MaxTokenLifetime
 		})
 	}
-	var live sdk.ScopeCatalog
-	if len(plan.Scopes) > 0 {
-		wg.Go(func() { live, catalogErr = m.Client.ScopeCatalog(ctx) })
+	if wantCatalog {
+		wg.Go(func() { facts.Catalog, facts.CatalogNote, catalogErr = m.catalog(ctx) })
 	}
 	wg.Wait()
 	if configErr != nil {
 		return facts, fmt.Errorf("cannot read the token config of user %q: %w", plan.Target(), configErr)
 	}
+	return facts, catalogErr
+}
+
+// catalog reads the server's scope catalog; a server without one (404) gets
+// the snapshot and a note saying so.
+func (m *Minter) catalog(ctx context.Context) (*scopes.Catalog, string, error) {
+	live, err := m.Client.ScopeCatalog(ctx)
 	switch {
-	case len(plan.Scopes) == 0:
-	case catalogErr == nil:
-		facts.Catalog = scopes.FromNames(live.External)
-	case sdk.IsNotFound(catalogErr):
-		facts.CatalogNote = NoCatalogNote
+	case err == nil:
+		return scopes.FromNames(live.External), "", nil
+	case sdk.IsNotFound(err):
+		return scopes.Snapshot(), NoCatalogNote, nil
 	default:
-		return facts, fmt.Errorf("cannot read the scope catalog: %w", catalogErr)
+		return scopes.Snapshot(), "", fmt.Errorf("cannot read the scope catalog: %w", err)
 	}
-	return facts, nil
 }
 
 // Check holds plan against facts and returns the lifetime to request (0:
-// the server's default). A scope the live catalog lacks is an
-// *UnofferedScopesError; a lifetime over the maximum a *LifetimeError.
+// the server's default). Names the catalog lacks are an *UnofferedScopesError
+// or a *CatalogError; a lifetime over the maximum a *LifetimeError.
 func (m *Minter) Check(ctx context.Context, plan Plan, facts Facts) (time.Duration, error) {
-	if missing := unoffered(facts.Catalog, plan.Scopes); len(missing) > 0 {
-		return 0, &UnofferedScopesError{Names: missing}
+	if err := checkCatalog(plan, facts); err != nil {
+		return 0, err
 	}
 	requested := plan.Lifetime.Duration
 	if plan.Lifetime.Max {
@@ -75,8 +84,21 @@ func (m *Minter) Check(ctx context.Context, plan Plan, facts Facts) (time.Durati
 	return requested, nil
 }
 
-// unoffered lists the requested names a live catalog lacks; the snapshot
-// vouched for them already.
+// checkCatalog holds the deferred names and types against the catalog, and
+// the snapshot-vouched names against a live catalog that may lack them.
+func checkCatalog(plan Plan, facts Facts) error {
+	scopeErr := scopes.CheckDeferredScopes(facts.Catalog, plan.UnknownScopes)
+	allowErr := scopes.CheckDeferredTypes(facts.Catalog, plan.Allow, plan.UnknownTypes)
+	if scopeErr != nil || allowErr != nil {
+		return &CatalogError{Scopes: scopeErr, Allow: allowErr, Source: facts.Catalog.Source(), Note: facts.CatalogNote}
+	}
+	if missing := unoffered(facts.Catalog, plan.Scopes); len(missing) > 0 {
+		return &UnofferedScopesError{Names: missing}
+	}
+	return nil
+}
+
+// unoffered lists the requested names a live catalog lacks.
 func unoffered(catalog *scopes.Catalog, requested []scopes.Scope) []string {
 	if catalog.Source() != scopes.SourceLive {
 		return nil

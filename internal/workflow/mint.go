@@ -2,8 +2,13 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
+	"strings"
+	"sync"
 
+	"github.com/scopedtokens/coder/internal/scopes"
 	"github.com/scopedtokens/coder/sdk"
 )
 
@@ -13,19 +18,22 @@ type Result struct {
 	// Token is the metadata read back; only ID and TokenName are set when
 	// reading back was impossible (see Warnings).
 	Token sdk.APIKey
-	// Warnings say what could not be verified, one sentence each. The key is
-	// still the user's only copy and must be delivered.
+	// Warnings say what could not be verified or was narrowed, one sentence
+	// each. The key is still the user's only copy and must be delivered.
 	Warnings []string
 }
 
-// Mint posts plan with the requested lifetime, reads the token back and
-// judges it. The key is returned unless the token can do more than asked:
-// then the token is revoked and the error is a *RevokedError (or a
-// *RevokeFailedError when revoking failed). A failed POST is a *PostError.
-func (m *Minter) Mint(ctx context.Context, plan Plan, req sdk.CreateTokenRequest) (Result, error) {
-	created, err := m.Client.CreateToken(ctx, plan.Target(), req)
+// Mint posts the prepared request, reads the token back and judges it. The
+// key is returned unless the token can do more than asked: then the token
+// is revoked and the error is a *RevokedError (or a *RevokeFailedError when
+// revoking failed). A refused POST is explained as the local checks would
+// have (*UnofferedScopesError, *LifetimeError) when that is what the server
+// objected to, else it is a *PostError.
+func (m *Minter) Mint(ctx context.Context, p Prepared) (Result, error) {
+	user := p.Plan.Target()
+	created, err := m.Client.CreateToken(ctx, user, p.Request)
 	if err != nil {
-		return Result{}, &PostError{Err: err}
+		return Result{}, m.explainRefusal(ctx, p, err)
 	}
 	// From here on the key exists and exists only here: nothing may lose it.
 	key := created.Key
@@ -33,22 +41,78 @@ func (m *Minter) Mint(ctx context.Context, plan Plan, req sdk.CreateTokenRequest
 	if !ok {
 		return Result{Key: key, Warnings: []string{"the server returned a key in an unexpected format; it could not be verified"}}, nil
 	}
-	meta, err := m.ReadBack(ctx, plan.Target(), id)
+	meta, err := m.ReadBack(ctx, user, id)
 	if err != nil {
 		return Result{
 			Key:   key,
-			Token: sdk.APIKey{ID: id, TokenName: plan.Name},
+			Token: sdk.APIKey{ID: id, TokenName: p.Plan.Name},
 			Warnings: []string{fmt.Sprintf("the token was created, but reading it back failed, so its scopes and allow list are unverified (check with 'coder tokens view %s'): %v",
 				id, err)},
 		}, nil
 	}
-	if widened := Judge(req, meta).Widened; len(widened) > 0 {
-		return Result{}, m.RevokeWidened(ctx, plan.Target(), id, widened)
+	verdict := Judge(p.Catalog, p.Request, meta)
+	if len(verdict.Widened) > 0 {
+		return Result{}, m.RevokeWidened(ctx, user, id, verdict.Widened)
 	}
-	return Result{Key: key, Token: meta}, nil
+	res := Result{Key: key, Token: meta}
+	for _, narrowed := range verdict.Narrowed {
+		res.Warnings = append(res.Warnings, narrowed+"; a token minted by a scoped key is limited to that key's scopes, allow list and expiry")
+	}
+	return res, nil
 }
 
 // ReadBack fetches the metadata of the token with the given key ID.
 func (m *Minter) ReadBack(ctx context.Context, user, id string) (sdk.APIKey, error) {
 	return m.Client.TokenByID(ctx, user, id)
+}
+
+// Server refusals (contract §3.1) that a local check used to catch first.
+const (
+	detailBadScope = "invalid or unsupported API key scope"
+	detailTooLong  = "lifetime must be less than"
+)
+
+// explainRefusal fetches, on the failure path only, what the message of the
+// local check needs: the catalog for a refused scope, the token config and
+// the target user for a refused lifetime. Without them, the server's own
+// answer stands.
+func (m *Minter) explainRefusal(ctx context.Context, p Prepared, err error) error {
+	post := &PostError{Err: err}
+	var apiErr *sdk.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+		return post
+	}
+	switch {
+	case strings.HasPrefix(apiErr.Detail, detailBadScope) && len(p.Plan.Scopes) > 0:
+		catalog := p.Catalog
+		if catalog.Source() != scopes.SourceLive {
+			fetched, _, fetchErr := m.catalog(ctx)
+			if fetchErr != nil {
+				return post
+			}
+			catalog = fetched
+		}
+		if missing := unoffered(catalog, p.Plan.Scopes); len(missing) > 0 {
+			return &UnofferedScopesError{Names: missing}
+		}
+	case strings.HasPrefix(apiErr.Detail, detailTooLong) && p.Plan.Lifetime.Duration > 0:
+		var (
+			wg      sync.WaitGroup
+			cfg     sdk.TokenConfig
+			cfgErr  error
+			tooLong = &LifetimeError{Requested: p.Request.Lifetime}
+		)
+		wg.Go(func() { cfg, cfgErr = m.Client.TokenConfig(ctx, p.Plan.Target()) })
+		wg.Go(func() {
+			if u, err := m.Client.User(ctx, p.Plan.Target()); err == nil {
+				tooLong.Username, tooLong.Owner, tooLong.Known = u.Username, u.IsOwner(), true
+			}
+		})
+		wg.Wait()
+		if cfgErr == nil && cfg.MaxTokenLifetime > 0 && p.Request.Lifetime > cfg.MaxTokenLifetime {
+			tooLong.Max = cfg.MaxTokenLifetime
+			return tooLong
+		}
+	}
+	return post
 }

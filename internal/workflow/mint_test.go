@@ -38,7 +38,7 @@ func TestMintDeliversWhatWasApplied(t *testing.T) {
 	srv := coderdtest.New(t, coderdtest.Options{})
 	m := newMinter(t, srv)
 	plan := mustPlan(t, []string{"workspace:read"}, []string{"workspace:*"})
-	res, err := m.Mint(context.Background(), plan, plan.Request(0))
+	res, err := mint(t, m, plan)
 	if err != nil {
 		t.Fatalf("Mint: %v", err)
 	}
@@ -58,7 +58,7 @@ func TestMintRevokesWhatAnOldServerWidened(t *testing.T) {
 			srv := coderdtest.New(t, coderdtest.Options{Generation: gen})
 			m := newMinter(t, srv)
 			plan := mustPlan(t, []string{"workspace:read"}, nil)
-			res, err := m.Mint(context.Background(), plan, plan.Request(0))
+			res, err := mint(t, m, plan)
 			var revoked *RevokedError
 			if !errors.As(err, &revoked) {
 				t.Fatalf("Mint = %v, %v; want a *RevokedError", res, err)
@@ -82,12 +82,22 @@ func TestMintReportsAFailedPost(t *testing.T) {
 	m := newMinter(t, srv)
 	plan := mustPlan(t, nil, nil)
 	plan.Name = "dup"
-	if _, err := m.Mint(context.Background(), plan, plan.Request(0)); err != nil {
+	if _, err := mint(t, m, plan); err != nil {
 		t.Fatal(err)
 	}
-	_, err := m.Mint(context.Background(), plan, plan.Request(0))
+	_, err := mint(t, m, plan)
 	var post *PostError
 	if !errors.As(err, &post) || !sdk.IsConflict(err) {
 		t.Fatalf("second Mint = %v; want a *PostError wrapping the 409", err)
 	}
+}
+
+// mint prepares and mints plan, as create does.
+func mint(t *testing.T, m *Minter, plan Plan) (Result, error) {
+	t.Helper()
+	p, err := m.Prepare(context.Background(), plan)
+	if err != nil {
+		t.Fatalf("Prepare: %v", err)
+	}
+	return m.Mint(context.Background(), p)
 }

@@ -21,7 +21,16 @@ type Plan struct {
 	Lifetime lifetime.Lifetime   // zero: the server's default lifetime
 	Scopes   []scopes.Scope      // nil: the server's default (coder:all)
 	Allow    []scopes.AllowEntry // validated, not normalised
+
+	// Well-formed scope names and allow-list types the bundled snapshot
+	// lacks: a newer server may offer them, so its live catalog decides
+	// before anything is posted.
+	UnknownScopes []string
+	UnknownTypes  []string
 }
+
+// deferred reports whether the plan needs the live catalog before the POST.
+func (p Plan) deferred() bool { return len(p.UnknownScopes) > 0 || len(p.UnknownTypes) > 0 }
 
 // HasLifetime reports whether a lifetime was asked for (a duration or max).
 func (p Plan) HasLifetime() bool { return p.Lifetime.Max || p.Lifetime.Duration > 0 }

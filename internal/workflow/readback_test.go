@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scopedtokens/coder/internal/scopes"
 	"github.com/scopedtokens/coder/sdk"
 )
 
@@ -69,7 +70,7 @@ func TestJudgeWidened(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Judge(tt.req, tt.got).Widened
+			got := Judge(scopes.Snapshot(), tt.req, tt.got).Widened
 			if len(got) != len(tt.want) {
 				t.Fatalf("dropped = %q, want %d entries %q", got, len(tt.want), tt.want)
 			}
