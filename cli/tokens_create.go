@@ -112,8 +112,12 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 	if err != nil {
 		var notLoggedIn *notLoggedInError
 		if opts.DryRun && errors.As(err, &notLoggedIn) {
-			return writeDryRun(opts, plan, workflow.Facts{Catalog: scopes.Snapshot(),
-				CatalogNote: "not logged in: checked against the bundled scope catalog only; the lifetime maximum is unknown"}, 0)
+			facts := workflow.Facts{Catalog: scopes.Snapshot(),
+				CatalogNote: "not logged in: checked against the bundled scope catalog only; the lifetime maximum is unknown"}
+			if err := workflow.CheckCatalog(plan, facts); err != nil {
+				return explainCreateError(err, plan)
+			}
+			return writeDryRun(opts, plan, facts, plan.Lifetime.Duration)
 		}
 		return err
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
+	"sync"
 )
 
 // scopeCatalogJSON is this package's own copy of the shared catalog snapshot, so the fake
@@ -48,6 +50,10 @@ func defaultPublicScopes() []string {
 	return names
 }
 
+// DefaultScopeCatalog returns the public scope list a server serves by default, for a test
+// that wants to start from it (e.g. to leave names out via Options.ScopeCatalog).
+func DefaultScopeCatalog() []string { return defaultPublicScopes() }
+
 // canonicalScope maps the deprecated aliases ("all", "application_connect") to the names the
 // database stores.
 func canonicalScope(name string) string {
@@ -65,6 +71,23 @@ func isScopeAlias(name string) bool {
 // isRBACResource reports whether t is a key of upstream policy.RBACPermissions; allow lists
 // accept any of them, public or internal.
 func isRBACResource(t string) bool {
-	_, ok := catalog.Resources[t]
-	return ok
+	if _, ok := catalog.Resources[t]; ok {
+		return true
+	}
+	_, added := addedResourceTypes.Load(t)
+	return added
+}
+
+// addedResourceTypes holds the resource types of Options.ExtraScopes. It is
+// process-wide because allow-list entries are validated while decoding, with
+// no server at hand; adding types a newer release has is harmless to every
+// other server in the process, as no test relies on them being refused.
+var addedResourceTypes sync.Map
+
+func registerResourceTypes(scopes []string) {
+	for _, name := range scopes {
+		if resource, _, ok := strings.Cut(name, ":"); ok && resource != "coder" && resource != "" {
+			addedResourceTypes.Store(resource, true)
+		}
+	}
 }

@@ -71,7 +71,7 @@ func (m *Minter) catalog(ctx context.Context) (*scopes.Catalog, string, error) {
 // the server's default). Names the catalog lacks are an *UnofferedScopesError
 // or a *CatalogError; a lifetime over the maximum a *LifetimeError.
 func (m *Minter) Check(ctx context.Context, plan Plan, facts Facts) (time.Duration, error) {
-	if err := checkCatalog(plan, facts); err != nil {
+	if err := CheckCatalog(plan, facts); err != nil {
 		return 0, err
 	}
 	requested := plan.Lifetime.Duration
@@ -84,9 +84,9 @@ func (m *Minter) Check(ctx context.Context, plan Plan, facts Facts) (time.Durati
 	return requested, nil
 }
 
-// checkCatalog holds the deferred names and types against the catalog, and
+// CheckCatalog holds the deferred names and types against the catalog, and
 // the snapshot-vouched names against a live catalog that may lack them.
-func checkCatalog(plan Plan, facts Facts) error {
+func CheckCatalog(plan Plan, facts Facts) error {
 	scopeErr := scopes.CheckDeferredScopes(facts.Catalog, plan.UnknownScopes)
 	allowErr := scopes.CheckDeferredTypes(facts.Catalog, plan.Allow, plan.UnknownTypes)
 	if scopeErr != nil || allowErr != nil {

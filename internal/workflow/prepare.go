@@ -29,7 +29,7 @@ func (m *Minter) Prepare(ctx context.Context, plan Plan) (Prepared, error) {
 		return Prepared{}, err
 	}
 	if plan.deferred() {
-		if err := checkCatalog(plan, facts); err != nil {
+		if err := CheckCatalog(plan, facts); err != nil {
 			return Prepared{}, err
 		}
 	}
