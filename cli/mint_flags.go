@@ -21,6 +21,7 @@ type mintFlags struct {
 	User     string
 	Scopes   []string
 	Allow    []string
+	WithDeps bool
 
 	// label names where a flag's value came from (Factory.flagLabel), so a
 	// bad $CODER_TOKEN_LIFETIME is not blamed on --lifetime; nil means flags.
@@ -49,16 +50,38 @@ func addMintFlags(cmd *cobra.Command, m *mintFlags, help mintFlagHelp) {
 	withEnv(fl, "user", "CODER_TOKEN_USER")
 	fl.StringArrayVar(&m.Scopes, "scope", nil, "A `scope` for the token, e.g. workspace:read (repeatable or comma-separated; default coder:all)")
 	withEnv(fl, "scope", "CODER_TOKEN_SCOPES")
-	fl.StringArrayVar(&m.Allow, "allow", nil, "Allow-list entry `type:id`, where id is a UUID or *, e.g. workspace:<uuid> (repeatable or comma-separated)")
+	fl.StringArrayVar(&m.Allow, "allow", nil, "Allow-list entry `type:id`, where id is a UUID, * or, for workspace, template, user, organization, group and organization_member, a name, e.g. workspace:alice/dev (repeatable or comma-separated)")
 	withEnv(fl, "allow", "CODER_TOKEN_ALLOW_LIST")
+	fl.BoolVar(&m.WithDeps, "with-deps", false, "Also allow what each workspace entry needs: its template and template version, owner, owner's organization membership and dormant twin (printed on stderr)")
+	withEnv(fl, "with-deps", "CODER_TOKEN_WITH_DEPS")
 	_ = cmd.RegisterFlagCompletionFunc("scope", completeScopes)
 	_ = cmd.RegisterFlagCompletionFunc("allow", completeAllowTypes)
 }
 
 // plan checks the mint flags without touching the network. It returns
-// every problem, so a user fixes them in one go.
+// every problem, so a user fixes them in one go. Scope names and allow-list
+// types the bundled snapshot lacks but that are well formed are left to the
+// server's live catalog (a newer server may offer them); only malformed
+// input fails here. When something else is wrong anyway, they are held
+// against the snapshot too, so every problem is reported at once and
+// nothing is sent.
 func (m *mintFlags) plan() (workflow.Plan, []error) {
-	plan := workflow.Plan{User: strings.TrimSpace(m.User), Name: m.Name}
+	plan, problems := m.parse(false)
+	if len(problems) > 0 && plan.Deferred() {
+		plan, problems = m.parse(true)
+	}
+	return plan, problems
+}
+
+// strictProblems is every problem with deferred names held against the
+// snapshot, for when another flag has failed already.
+func (m *mintFlags) strictProblems() []error {
+	_, problems := m.parse(true)
+	return problems
+}
+
+func (m *mintFlags) parse(strict bool) (workflow.Plan, []error) {
+	plan := workflow.Plan{User: strings.TrimSpace(m.User), Name: m.Name, WithDeps: m.WithDeps}
 	if plan.User == "" {
 		plan.User = "me"
 	}
@@ -70,17 +93,25 @@ func (m *mintFlags) plan() (workflow.Plan, []error) {
 		}
 		plan.Lifetime = lt
 	}
-	catalog := scopes.Snapshot()
-	parsed, err := scopes.ParseScopes(catalog, m.Scopes)
+	snapshot := scopes.Snapshot()
+	var err error
+	if strict {
+		plan.Scopes, err = scopes.ParseScopes(snapshot, m.Scopes)
+	} else {
+		plan.Scopes, plan.UnknownScopes, err = scopes.ParseScopesDeferred(snapshot, m.Scopes)
+	}
 	if err != nil {
 		problems = append(problems, prefixEach(m.labelFor("scope"), err))
 	}
-	plan.Scopes = parsed
-	allow, err := scopes.ParseAllowList(catalog, m.Allow)
+	catalog := snapshot
+	if !strict {
+		plan.UnknownTypes = scopes.DeferredTypes(snapshot, m.Allow)
+		catalog = snapshot.WithTypes(plan.UnknownTypes)
+	}
+	plan.Allow, err = scopes.ParseAllowListWithNames(catalog, m.Allow)
 	if err != nil {
 		problems = append(problems, prefixEach(m.labelFor("allow"), err))
 	}
-	plan.Allow = allow
 	return plan, problems
 }
 

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/scopedtokens/coder/internal/lifetime"
+	"github.com/scopedtokens/coder/internal/safetext"
 	"github.com/scopedtokens/coder/internal/scopes"
 	"github.com/scopedtokens/coder/internal/workflow"
 	"github.com/scopedtokens/coder/sdk"
@@ -89,15 +91,19 @@ func newTokensCreateCommand(f *Factory) *cobra.Command {
 // validateCreate checks every flag without touching the network.
 func validateCreate(opts *createOptions) (workflow.Plan, error) {
 	plan, problems := opts.mintFlags.plan()
+	var others []error
 	if err := validateEnvName(opts.EnvName); err != nil {
-		problems = append(problems, err)
+		others = append(others, err)
 	}
 	if opts.OutputFile != "" && !opts.Force && !opts.DryRun {
 		if _, err := os.Lstat(opts.OutputFile); err == nil {
-			problems = append(problems, fmt.Errorf("--output-file: %s already exists; pass --force to overwrite it", opts.OutputFile))
+			others = append(others, fmt.Errorf("--output-file: %s already exists; pass --force to overwrite it", opts.OutputFile))
 		}
 	}
-	if len(problems) > 0 {
+	if len(others) > 0 && len(problems) == 0 && plan.Deferred() {
+		problems = opts.mintFlags.strictProblems()
+	}
+	if problems = append(problems, others...); len(problems) > 0 {
 		return plan, asUsage(errors.Join(problems...))
 	}
 	return plan, nil
@@ -112,22 +118,26 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 	if err != nil {
 		var notLoggedIn *notLoggedInError
 		if opts.DryRun && errors.As(err, &notLoggedIn) {
-			facts := workflow.Facts{Catalog: scopes.Snapshot(),
-				CatalogNote: "not logged in: checked against the bundled scope catalog only; the lifetime maximum is unknown"}
-			if err := workflow.CheckCatalog(plan, facts); err != nil {
-				return explainCreateError(err, plan)
-			}
-			return writeDryRun(opts, plan, facts, plan.Lifetime.Duration)
+			return writeOfflineDryRun(opts, plan)
 		}
 		return err
 	}
 	minter := &workflow.Minter{Client: client}
+	if opts.DryRun {
+		prepared, err := minter.PrepareDryRun(ctx, plan)
+		if err != nil {
+			return explainCreateError(err, plan)
+		}
+		var missing []workflow.Dependency
+		if !plan.WithDeps {
+			// Best effort: without it, the warning keeps its placeholders.
+			missing, _ = workflow.Closure(ctx, client, prepared.Resolved)
+		}
+		return writeDryRun(opts, prepared, missing)
+	}
 	checked, err := checkPlan(ctx, minter, plan, 0)
 	if err != nil {
 		return err
-	}
-	if opts.DryRun {
-		return writeDryRun(opts, checked.plan, checked.facts, checked.requested)
 	}
 	result, err := mintChecked(ctx, opts.IO, minter, checked)
 	if err != nil {
@@ -136,53 +146,98 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 	return writeKey(opts, result.Token, result.Key)
 }
 
-// checkedPlan is a plan the server's facts have been checked against.
+// writeOfflineDryRun shows what it can without a server: the snapshot, and
+// named entries left unresolved.
+func writeOfflineDryRun(opts *createOptions, plan workflow.Plan) error {
+	facts := workflow.Facts{Catalog: scopes.Snapshot(),
+		CatalogNote: "not logged in: checked against the bundled scope catalog only; the lifetime maximum is unknown"}
+	if err := workflow.CheckCatalog(plan, facts); err != nil {
+		return explainCreateError(err, plan)
+	}
+	prepared := workflow.Prepared{Plan: plan, Facts: facts}
+	for _, e := range plan.Allow {
+		r := workflow.Resolved{Entry: e}
+		if e.IsNamed() {
+			r.From = e.Written()
+		}
+		prepared.Resolved = append(prepared.Resolved, r)
+	}
+	prepared.Request = plan.Request(plan.Lifetime.Duration)
+	return writeDryRun(opts, prepared, nil)
+}
+
+// checkedPlan is a plan made ready to post.
 type checkedPlan struct {
 	plan      workflow.Plan
+	prepared  workflow.Prepared
 	facts     workflow.Facts
 	requested time.Duration // the lifetime to post; 0: the server's default
 	capped    bool          // defaultLifetime was more than the user may have
 }
 
-// checkPlan learns the facts the plan must be checked against and checks
-// it. create and exec share it, so both mint exactly alike. A plan without a
-// lifetime gets defaultLifetime (0: the server's own default), capped at the
-// target user's maximum rather than refused: the user did not ask for it.
+// checkPlan resolves the plan's names and learns only the facts the POST
+// cannot do without (see workflow.Minter.Prepare). create and exec share
+// it, so both mint exactly alike. A plan without a lifetime gets
+// defaultLifetime (0: the server's own default), capped at the target
+// user's maximum rather than refused: the user did not ask for it.
 func checkPlan(ctx context.Context, minter *workflow.Minter, plan workflow.Plan, defaultLifetime time.Duration) (checkedPlan, error) {
-	defaulted := !plan.HasLifetime() && defaultLifetime > 0
-	if defaulted {
-		plan.Lifetime = lifetime.Lifetime{Duration: defaultLifetime}
-	}
-	facts, err := minter.Facts(ctx, plan)
-	if err != nil {
-		return checkedPlan{}, err
-	}
-	capped := defaulted && facts.MaxLifetime > 0 && facts.MaxLifetime < defaultLifetime
-	if capped {
-		plan.Lifetime.Duration = facts.MaxLifetime
-	}
-	requested, err := minter.Check(ctx, plan, facts)
+	plan.DefaultLifetime = defaultLifetime
+	prepared, err := minter.Prepare(ctx, plan)
 	if err != nil {
 		return checkedPlan{}, explainCreateError(err, plan)
 	}
-	return checkedPlan{plan: plan, facts: facts, requested: requested, capped: capped}, nil
+	return checkedPlan{plan: plan, prepared: prepared, facts: prepared.Facts,
+		requested: prepared.Request.Lifetime, capped: prepared.Capped}, nil
 }
 
-// mintChecked mints a checked plan, warning on stderr about access the
-// token may lack and about what could not be verified.
+// mintChecked mints a checked plan. On stderr it says what --with-deps
+// added, then warns about access the token may lack and about what could
+// not be verified.
 func mintChecked(ctx context.Context, streams *IOStreams, minter *workflow.Minter, c checkedPlan) (workflow.Result, error) {
-	explanation := scopes.Explain(c.facts.Catalog, c.plan.Scopes, c.plan.Allow)
+	for _, dep := range c.prepared.Added {
+		fmt.Fprintf(streams.ErrOut, "--with-deps: added %s for %s: %s\n", dep.Entry, dep.For, safetext.Escape(dep.Reason))
+	}
+	explanation := scopes.Explain(c.facts.Catalog, c.plan.Scopes, c.prepared.Entries())
+	var missingDeps bool
 	for _, w := range explanation.Warnings {
+		if w.Code == scopes.WarnWorkspaceMissingRelated {
+			// Said after the POST, with the real entries, once the
+			// workspaces have been looked up beside the read-back.
+			missingDeps = true
+			continue
+		}
 		fmt.Fprintf(streams.ErrOut, "warning: %s\n", w.Message)
 	}
-	result, err := minter.Mint(ctx, c.plan, c.plan.Request(c.requested))
+	c.prepared.FindMissingDeps = missingDeps
+	result, err := minter.Mint(ctx, c.prepared)
 	if err != nil {
 		return result, explainCreateError(err, c.plan)
+	}
+	if missingDeps {
+		fmt.Fprintf(streams.ErrOut, "warning: %s\n", missingDepsWarning(explanation, result))
 	}
 	for _, w := range result.Warnings {
 		fmt.Fprintf(streams.ErrOut, "warning: %s\n", w)
 	}
 	return result, nil
+}
+
+// missingDepsWarning names the entries the workspace entries also need, or
+// falls back to the placeholders when the workspaces could not be read.
+func missingDepsWarning(ex scopes.Explanation, result workflow.Result) string {
+	if result.MissingDepsErr != nil || len(result.MissingDeps) == 0 {
+		for _, w := range ex.Warnings {
+			if w.Code == scopes.WarnWorkspaceMissingRelated {
+				return w.Message + "; --with-deps adds them"
+			}
+		}
+	}
+	entries := make([]string, len(result.MissingDeps))
+	for i, d := range result.MissingDeps {
+		entries[i] = d.Entry.String()
+	}
+	return fmt.Sprintf("the allow list names specific workspaces, but workspace calls also check the workspace's template, template version, owner, organization membership and dormant twin; missing: %s (--with-deps adds them)",
+		strings.Join(entries, ", "))
 }
 
 // explainCreateError turns the workflow's typed errors into what a person
@@ -193,8 +248,14 @@ func explainCreateError(err error, plan workflow.Plan) error {
 		tooLong   *workflow.LifetimeError
 		post      *workflow.PostError
 		revoked   *workflow.RevokedError
+		catalog   *workflow.CatalogError
+		tooMany   *workflow.TooManyEntriesError
 	)
 	switch {
+	case errors.As(err, &catalog):
+		return catalogError(catalog)
+	case errors.As(err, &tooMany):
+		return withHint(asUsage(fmt.Errorf("--allow: %w", err)), `a typed wildcard such as "workspace:*" covers every object of a type`)
 	case errors.As(err, &unoffered):
 		return withHint(asUsage(fmt.Errorf("--scope: %w", err)), "'coder tokens scopes' lists what this server offers")
 	case errors.As(err, &tooLong):
@@ -203,6 +264,8 @@ func explainCreateError(err error, plan workflow.Plan) error {
 		switch {
 		case sdk.IsConflict(err):
 			return withHint(err, fmt.Sprintf("choose another --name, or delete the old token first with 'coder tokens rm --delete %s' (an expired token keeps its name)", plan.Name))
+		case isParentLimit(err):
+			return withHint(err, "your session is itself a scoped token, and a token it creates can have at most its scopes, allow list and expiry; ask for less, or log in with a session that may do more ('coder login')")
 		case neverSent(err):
 			return withHint(err, "the token was not created: the request never reached the server")
 		case errors.Is(err, context.Canceled):
@@ -216,6 +279,34 @@ func explainCreateError(err error, plan workflow.Plan) error {
 		return withHint(err, "scopes need Coder v2.27 or newer and allow lists v2.28 or newer; upgrade the server, or create the token without --scope/--allow")
 	}
 	return err
+}
+
+// catalogError says which catalog turned the names down: the server's own,
+// or the bundled snapshot and why.
+func catalogError(e *workflow.CatalogError) error {
+	var problems []error
+	if e.Scopes != nil {
+		problems = append(problems, prefixEach("--scope", e.Scopes))
+	}
+	if e.Allow != nil {
+		problems = append(problems, prefixEach("--allow", e.Allow))
+	}
+	err := asUsage(errors.Join(problems...))
+	if e.Source == scopes.SourceLive {
+		return withHint(err, "checked against the server's live catalog; 'coder tokens scopes' lists what it offers")
+	}
+	if e.Note != "" {
+		return withHint(err, e.Note)
+	}
+	return withHint(err, "checked against the bundled snapshot")
+}
+
+// isParentLimit reports the refusal of a server that caps a token minted by
+// a scoped key at that key (upstream's InheritWithinCaller).
+func isParentLimit(err error) bool {
+	const refusal = "exceeds the creating API key"
+	var apiErr *sdk.Error
+	return errors.As(err, &apiErr) && (strings.Contains(apiErr.Detail, refusal) || strings.Contains(apiErr.Message, refusal))
 }
 
 // lifetimeTooLong explains a too-long lifetime in human units and says

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scopedtokens/coder/internal/safetext"
 	"github.com/scopedtokens/coder/internal/scopes"
 	"github.com/scopedtokens/coder/internal/workflow"
 	"github.com/scopedtokens/coder/sdk"
@@ -20,17 +21,67 @@ type dryRunReport struct {
 	MaxLifetime string                 `json:"max_lifetime,omitempty"`
 	Catalog     string                 `json:"catalog"`
 	CatalogNote string                 `json:"catalog_note,omitempty"`
+	Names       []dryRunName           `json:"names,omitempty"`
+	Added       []dryRunDependency     `json:"added,omitempty"`
 	Explanation scopes.Explanation     `json:"explanation"`
 }
 
-func writeDryRun(opts *createOptions, plan workflow.Plan, facts workflow.Facts, requested time.Duration) error {
+// dryRunName is a named allow-list entry and what it resolved to ("" when
+// it could not be resolved, offline).
+type dryRunName struct {
+	Entry    string `json:"entry"`
+	Resolved string `json:"resolved,omitempty"`
+}
+
+// dryRunDependency is an entry --with-deps would add (or, without it, that
+// the workspace entries lack), and why.
+type dryRunDependency struct {
+	Entry  string `json:"entry"`
+	For    string `json:"for"`
+	Reason string `json:"reason"`
+}
+
+func writeDryRun(opts *createOptions, p workflow.Prepared, missing []workflow.Dependency) error {
+	plan, facts, requested := p.Plan, p.Facts, p.Request.Lifetime
+	entries := p.Entries()
+	offline := false
+	for i, r := range p.Resolved {
+		if r.From != "" && r.Entry.IsNamed() {
+			// Offline: shown as written, since nothing could resolve it.
+			entries[i] = scopes.AllowEntry{Type: r.Entry.Type, ID: r.Entry.Name}
+			offline = true
+		}
+	}
 	report := dryRunReport{
 		User:        plan.Target(),
-		Request:     plan.Request(requested),
+		Request:     p.Request,
 		Lifetime:    "server default (7d unless the deployment changed it)",
 		Catalog:     facts.Catalog.Source().String(),
 		CatalogNote: facts.CatalogNote,
-		Explanation: scopes.Explain(facts.Catalog, plan.Scopes, plan.Allow),
+		Explanation: scopes.Explain(facts.Catalog, plan.Scopes, entries),
+	}
+	if offline {
+		report.Request.AllowList = workflow.ToWire(scopes.NormalizeAllowList(entries))
+	}
+	for _, r := range p.Resolved {
+		if r.From == "" {
+			continue
+		}
+		n := dryRunName{Entry: r.From}
+		if !r.Entry.IsNamed() {
+			n.Resolved = r.Entry.String()
+		}
+		report.Names = append(report.Names, n)
+	}
+	for _, d := range p.Added {
+		report.Added = append(report.Added, dryRunDependency{Entry: d.Entry.String(), For: d.For, Reason: d.Reason})
+	}
+	if len(missing) > 0 {
+		for i, w := range report.Explanation.Warnings {
+			if w.Code == scopes.WarnWorkspaceMissingRelated {
+				report.Explanation.Warnings[i].Message = missingDepsWarning(report.Explanation, workflow.Result{MissingDeps: missing})
+			}
+		}
 	}
 	if requested > 0 {
 		report.Lifetime = formatLimit(requested)
@@ -65,6 +116,24 @@ func writeDryRun(opts *createOptions, plan workflow.Plan, facts workflow.Facts, 
 	fmt.Fprintf(w, "  catalog:     %s\n", report.Catalog)
 	if facts.CatalogNote != "" {
 		fmt.Fprintf(w, "               (%s)\n", facts.CatalogNote)
+	}
+	for i, n := range report.Names {
+		label := "               "
+		if i == 0 {
+			label = "  names:       "
+		}
+		if n.Resolved == "" {
+			fmt.Fprintf(w, "%s%s (not resolved: not logged in)\n", label, safetext.Escape(n.Entry))
+			continue
+		}
+		fmt.Fprintf(w, "%s%s = %s\n", label, safetext.Escape(n.Entry), n.Resolved)
+	}
+	for i, d := range report.Added {
+		label := "               "
+		if i == 0 {
+			label = "  with deps:   "
+		}
+		fmt.Fprintf(w, "%s%s (%s)\n", label, d.Entry, safetext.Escape(d.Reason))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "At most, the token could do the following (the user's roles still apply):")

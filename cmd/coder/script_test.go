@@ -71,6 +71,7 @@ func scriptParams(dir string) testscript.Params {
 			"nosecret":    cmdNoSecret,
 			"tokenstate":  cmdTokenState,
 			"reqheader":   cmdReqHeader,
+			"reqbody":     cmdReqBody,
 			"workspace":   cmdWorkspace,
 			"template":    cmdTemplate,
 			"group":       cmdGroup,
@@ -99,6 +100,7 @@ func server(ts *testscript.TestScript) *coderdtest.Server {
 }
 
 // coderd [-generation G] [-owner-max D] [-member-max D] [-without ROUTE]... [-scoped-parent]
+// [-extra-scopes A,B] [-without-scopes A,B]
 // starts a stand-in Coder server and exports CODER_URL, URL_PORT, OWNER_TOKEN,
 // MEMBER_TOKEN, OWNER_ID, MEMBER_ID and ORG_ID (the default organization).
 func cmdCoderd(ts *testscript.TestScript, neg bool, args []string) {
@@ -109,16 +111,27 @@ func cmdCoderd(ts *testscript.TestScript, neg bool, args []string) {
 	var without stringList
 	fs.Var(&without, "without", "route pattern to leave out (repeatable)")
 	scopedParent := fs.Bool("scoped-parent", false, "tokens minted by a scoped key inherit within it")
+	extraScopes := fs.String("extra-scopes", "", "comma-separated scope names a newer server offers")
+	withoutScopes := fs.String("without-scopes", "", "comma-separated snapshot scope names this server does not offer")
 	if err := fs.Parse(args); err != nil {
 		ts.Fatalf("coderd: %v", err)
 	}
-	srv, err := coderdtest.Start(coderdtest.Options{
+	opts := coderdtest.Options{
 		Generation:        coderdtest.Generation(*generation),
 		OwnerMaxLifetime:  *ownerMax,
 		MemberMaxLifetime: *memberMax,
 		WithoutRoutes:     without,
 		ScopedParent:      *scopedParent,
-	})
+	}
+	if *extraScopes != "" {
+		opts.ExtraScopes = strings.Split(*extraScopes, ",")
+	}
+	if *withoutScopes != "" {
+		opts.ScopeCatalog = slices.DeleteFunc(coderdtest.DefaultScopeCatalog(), func(name string) bool {
+			return slices.Contains(strings.Split(*withoutScopes, ","), name)
+		})
+	}
+	srv, err := coderdtest.Start(opts)
 	ts.Check(err)
 	ts.Defer(srv.Close)
 	ts.Value(serverKey{}).(*serverHolder).srv = srv
@@ -390,4 +403,26 @@ func cmdWaitFor(ts *testscript.TestScript, neg bool, args []string) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	ts.Fatalf("server saw fewer than %d requests for %s within 10s", want, args[0])
+}
+
+// reqbody ROUTE TEXT... asserts that the body of the most recent request the
+// server saw for a route contains every TEXT (with ! : none of them).
+func cmdReqBody(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: reqbody ROUTE TEXT...")
+	}
+	requests := server(ts).Requests()
+	for i := len(requests) - 1; i >= 0; i-- {
+		r := requests[i]
+		if r.Route != args[0] {
+			continue
+		}
+		for _, text := range args[1:] {
+			if strings.Contains(string(r.Body), text) == neg {
+				ts.Fatalf("%s %s: body %s, want it %sto contain %s", r.Method, r.Path, r.Body, map[bool]string{true: "not ", false: ""}[neg], text)
+			}
+		}
+		return
+	}
+	ts.Fatalf("server saw no requests for %s", args[0])
 }

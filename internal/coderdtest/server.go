@@ -44,13 +44,16 @@ const (
 
 // Options configures a Server. Zero values select the documented defaults.
 type Options struct {
-	Generation        Generation       // default Current
-	Version           string           // buildinfo version; default per generation
-	OwnerMaxLifetime  time.Duration    // default 168h (CODER_MAX_ADMIN_TOKEN_LIFETIME)
-	MemberMaxLifetime time.Duration    // default 876600h (CODER_MAX_TOKEN_LIFETIME)
-	DefaultLifetime   time.Duration    // default 168h (CODER_DEFAULT_TOKEN_LIFETIME)
-	ScopeCatalog      []string         // override the public scope list (default: the shared snapshot)
-	Now               func() time.Time // default time.Now; Advance() adds an offset on top
+	Generation        Generation    // default Current
+	Version           string        // buildinfo version; default per generation
+	OwnerMaxLifetime  time.Duration // default 168h (CODER_MAX_ADMIN_TOKEN_LIFETIME)
+	MemberMaxLifetime time.Duration // default 876600h (CODER_MAX_TOKEN_LIFETIME)
+	DefaultLifetime   time.Duration // default 168h (CODER_DEFAULT_TOKEN_LIFETIME)
+	ScopeCatalog      []string      // override the public scope list (default: the shared snapshot)
+	// ExtraScopes adds names to the public scope list, as a newer release does; their
+	// resource types become allow-list types (see registerResourceTypes).
+	ExtraScopes []string
+	Now         func() time.Time // default time.Now; Advance() adds an offset on top
 	// WithoutRoutes leaves out routes (patterns as RoutePatterns lists them), to imitate a
 	// server or proxy that lacks an endpoint every generation has, e.g. authcheck.
 	WithoutRoutes []string
@@ -94,6 +97,11 @@ type RecordedRequest struct {
 	Route    string // the matched route pattern; "" when no route matched
 	Header   http.Header
 	Body     []byte
+	// At is when the request arrived (wall clock, not the server clock), and
+	// RemoteAddr the client's address: together they show which requests
+	// overlapped and which reused a connection.
+	At         time.Time
+	RemoteAddr string
 }
 
 // Server is the fake coderd. It implements http.Handler; Start/New also serve it on
@@ -204,6 +212,11 @@ func NewServer(opts Options) *Server {
 	if opts.ScopeCatalog != nil {
 		s.publicScopes = append([]string(nil), opts.ScopeCatalog...)
 		sort.Strings(s.publicScopes)
+	}
+	if len(opts.ExtraScopes) > 0 {
+		s.publicScopes = append(s.publicScopes, opts.ExtraScopes...)
+		sort.Strings(s.publicScopes)
+		registerResourceTypes(opts.ExtraScopes)
 	}
 	s.acceptedScopes = map[string]bool{}
 	for _, name := range s.publicScopes {
@@ -460,12 +473,14 @@ func (s *Server) record(r *http.Request, route string, body []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = append(s.requests, RecordedRequest{
-		Method:   r.Method,
-		Path:     r.URL.Path,
-		RawQuery: r.URL.RawQuery,
-		Route:    route,
-		Header:   r.Header.Clone(),
-		Body:     body,
+		Method:     r.Method,
+		Path:       r.URL.Path,
+		RawQuery:   r.URL.RawQuery,
+		Route:      route,
+		Header:     r.Header.Clone(),
+		Body:       body,
+		At:         time.Now(),
+		RemoteAddr: r.RemoteAddr,
 	})
 }
 

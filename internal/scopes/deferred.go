@@ -109,7 +109,7 @@ func CheckDeferredTypes(c *Catalog, entries []AllowEntry, types []string) error 
 	var errs []error
 	for _, e := range entries {
 		if slices.Contains(types, e.Type) && !c.isResourceType(e.Type) {
-			_, err := c.parseAllowEntry(e.String())
+			_, err := c.parseAllowEntry(e.Written(), false)
 			errs = append(errs, err)
 		}
 	}

@@ -29,7 +29,7 @@ type Minter struct {
 // (when a lifetime was given) and the scope catalog (when scopes or allow
 // entries were given).
 func (m *Minter) Facts(ctx context.Context, plan Plan) (Facts, error) {
-	return m.facts(ctx, plan, plan.HasLifetime(), len(plan.Scopes) > 0 || plan.deferred())
+	return m.facts(ctx, plan, plan.HasLifetime(), len(plan.Scopes) > 0 || plan.Deferred())
 }
 
 func (m *Minter) facts(ctx context.Context, plan Plan, wantConfig, wantCatalog bool) (Facts, error) {

@@ -21,6 +21,11 @@ type Result struct {
 	// Warnings say what could not be verified or was narrowed, one sentence
 	// each. The key is still the user's only copy and must be delivered.
 	Warnings []string
+	// MissingDeps is what the workspace entries also need and the list
+	// lacks, when Prepared.FindMissingDeps asked; MissingDepsErr says why it
+	// could not be found.
+	MissingDeps    []Dependency
+	MissingDepsErr error
 }
 
 // Mint posts the prepared request, reads the token back and judges it. The
@@ -41,20 +46,30 @@ func (m *Minter) Mint(ctx context.Context, p Prepared) (Result, error) {
 	if !ok {
 		return Result{Key: key, Warnings: []string{"the server returned a key in an unexpected format; it could not be verified"}}, nil
 	}
-	meta, err := m.ReadBack(ctx, user, id)
-	if err != nil {
-		return Result{
-			Key:   key,
-			Token: sdk.APIKey{ID: id, TokenName: p.Plan.Name},
-			Warnings: []string{fmt.Sprintf("the token was created, but reading it back failed, so its scopes and allow list are unverified (check with 'coder tokens view %s'): %v",
-				id, err)},
-		}, nil
+	// The read-back and what only informs warnings run side by side: the
+	// critical path stays POST, then one round trip.
+	var (
+		wg      sync.WaitGroup
+		meta    sdk.APIKey
+		readErr error
+		res     = Result{Key: key}
+	)
+	wg.Go(func() { meta, readErr = m.ReadBack(ctx, user, id) })
+	if p.FindMissingDeps {
+		wg.Go(func() { res.MissingDeps, res.MissingDepsErr = Closure(ctx, m.Client, p.Resolved) })
 	}
-	verdict := Judge(p.Catalog, p.Request, meta)
+	wg.Wait()
+	if readErr != nil {
+		res.Token = sdk.APIKey{ID: id, TokenName: p.Plan.Name}
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the token was created, but reading it back failed, so its scopes and allow list are unverified (check with 'coder tokens view %s'): %v",
+			id, readErr))
+		return res, nil
+	}
+	verdict := Judge(p.Facts.Catalog, p.Request, meta)
 	if len(verdict.Widened) > 0 {
 		return Result{}, m.RevokeWidened(ctx, user, id, verdict.Widened)
 	}
-	res := Result{Key: key, Token: meta}
+	res.Token = meta
 	for _, narrowed := range verdict.Narrowed {
 		res.Warnings = append(res.Warnings, narrowed+"; a token minted by a scoped key is limited to that key's scopes, allow list and expiry")
 	}
@@ -84,7 +99,7 @@ func (m *Minter) explainRefusal(ctx context.Context, p Prepared, err error) erro
 	}
 	switch {
 	case strings.HasPrefix(apiErr.Detail, detailBadScope) && len(p.Plan.Scopes) > 0:
-		catalog := p.Catalog
+		catalog := p.Facts.Catalog
 		if catalog.Source() != scopes.SourceLive {
 			fetched, _, fetchErr := m.catalog(ctx)
 			if fetchErr != nil {

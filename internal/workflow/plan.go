@@ -7,6 +7,7 @@
 package workflow
 
 import (
+	"slices"
 	"time"
 
 	"github.com/scopedtokens/coder/internal/lifetime"
@@ -27,10 +28,23 @@ type Plan struct {
 	// before anything is posted.
 	UnknownScopes []string
 	UnknownTypes  []string
+
+	// WithDeps adds what each workspace entry also needs (--with-deps).
+	WithDeps bool
+	// DefaultLifetime is asked for when no lifetime was given, capped at the
+	// target user's maximum rather than refused (the user did not ask for
+	// it); 0 leaves the server's default.
+	DefaultLifetime time.Duration
 }
 
-// deferred reports whether the plan needs the live catalog before the POST.
-func (p Plan) deferred() bool { return len(p.UnknownScopes) > 0 || len(p.UnknownTypes) > 0 }
+// Deferred reports whether the plan needs the live catalog before the POST.
+func (p Plan) Deferred() bool { return len(p.UnknownScopes) > 0 || len(p.UnknownTypes) > 0 }
+
+// HasNames reports whether an allow-list entry names its object.
+func (p Plan) HasNames() bool { return slices.ContainsFunc(p.Allow, scopes.AllowEntry.IsNamed) }
+
+// defaulted reports whether the lifetime comes from DefaultLifetime.
+func (p Plan) defaulted() bool { return !p.HasLifetime() && p.DefaultLifetime > 0 }
 
 // HasLifetime reports whether a lifetime was asked for (a duration or max).
 func (p Plan) HasLifetime() bool { return p.Lifetime.Max || p.Lifetime.Duration > 0 }
@@ -47,11 +61,16 @@ func (p Plan) Target() string {
 // (0: the server's default). The allow list is normalised as the server
 // would store it and carries only canonical lower-case UUIDs.
 func (p Plan) Request(requested time.Duration) sdk.CreateTokenRequest {
+	return request(p, p.Allow, requested)
+}
+
+// request builds the body from entries that carry no names.
+func request(p Plan, entries []scopes.AllowEntry, requested time.Duration) sdk.CreateTokenRequest {
 	return sdk.CreateTokenRequest{
 		Lifetime:  requested,
 		TokenName: p.Name,
 		Scopes:    scopes.ScopeNames(p.Scopes),
-		AllowList: ToWire(scopes.NormalizeAllowList(p.Allow)),
+		AllowList: ToWire(scopes.NormalizeAllowList(entries)),
 	}
 }
 

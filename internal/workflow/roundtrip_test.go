@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"testing"
 	"time"
@@ -135,6 +136,90 @@ func BenchmarkCreate(b *testing.B) {
 	parsed, _ := scopes.ParseScopes(scopes.Snapshot(), []string{"workspace:read"})
 	allow, _ := scopes.ParseAllowList(scopes.Snapshot(), []string{"workspace:*"})
 	plan := Plan{Scopes: parsed, Allow: allow, Lifetime: lifetime.Lifetime{Duration: time.Hour}}
+	start := time.Now()
+	for b.Loop() {
+		p, err := m.Prepare(context.Background(), plan)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := m.Mint(context.Background(), p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(time.Since(start))/float64(b.N)/float64(rtt), "round-trips/op")
+}
+
+func namedPlan(t testing.TB, withDeps bool, allow ...string) Plan {
+	parsed, err := scopes.ParseScopes(scopes.Snapshot(), []string{"coder:workspaces.access"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := scopes.ParseAllowListWithNames(scopes.Snapshot(), allow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Plan{Scopes: parsed, Allow: entries, WithDeps: withDeps}
+}
+
+// Two named entries and --with-deps: both lookups leave before either is
+// answered, the closure reuses the workspace lookup, and the POST follows.
+func TestNamedEntriesResolveConcurrentlyBeforeThePost(t *testing.T) {
+	const delay = 300 * time.Millisecond
+	srv := coderdtest.New(t, coderdtest.Options{})
+	tpl := srv.AddTemplate(srv.DefaultOrganization().ID, "docker")
+	srv.AddWorkspace(srv.Owner, "dev", tpl.ID)
+	srv.AddFault(coderdtest.Fault{Delay: delay})
+	m := newMinter(t, srv)
+	res, err := mint(t, m, namedPlan(t, true, "workspace:admin/dev", "template:docker"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := srv.Requests()
+	got := routes(reqs)
+	if len(got) != 4 || got[2] != routeCreate || got[3] != routeReadBack {
+		t.Fatalf("requests = %q, want two lookups, then the POST and the read-back", got)
+	}
+	if gap := reqs[1].At.Sub(reqs[0].At); gap >= delay {
+		t.Errorf("the second lookup left %v after the first, which took %v: they ran one after the other", gap, delay)
+	}
+	if n := len(res.Token.AllowList); n != 6 {
+		t.Errorf("allow list = %v, want the workspace, its closure (5 entries, the template among them) and nothing else", res.Token.AllowList)
+	}
+}
+
+// The 128-entry cap applies to the list --with-deps produces.
+func TestWithDepsCountsTowardsTheCap(t *testing.T) {
+	srv := coderdtest.New(t, coderdtest.Options{})
+	tpl := srv.AddTemplate(srv.DefaultOrganization().ID, "docker")
+	srv.AddWorkspace(srv.Owner, "dev", tpl.ID)
+	allow := []string{"workspace:admin/dev"}
+	for i := range scopes.MaxAllowListEntries - 2 {
+		allow = append(allow, fmt.Sprintf("file:%08d-0000-4000-8000-000000000000", i))
+	}
+	_, err := newMinter(t, srv).Prepare(context.Background(), namedPlan(t, true, allow...))
+	var tooMany *TooManyEntriesError
+	if !errors.As(err, &tooMany) || tooMany.Count != 132 || tooMany.Added != 5 {
+		t.Fatalf("Prepare = %v, want 132 entries refused, 5 of them added", err)
+	}
+	for _, r := range srv.Requests() {
+		if r.Route == routeCreate {
+			t.Fatal("a list over the cap was posted")
+		}
+	}
+}
+
+// BenchmarkCreateNamedWithDeps is a create with two named entries and
+// --with-deps, every answer delayed by one simulated round trip: the
+// lookups take one round trip together, so the whole is about three.
+func BenchmarkCreateNamedWithDeps(b *testing.B) {
+	const rtt = 20 * time.Millisecond
+	srv := coderdtest.New(b, coderdtest.Options{})
+	tpl := srv.AddTemplate(srv.DefaultOrganization().ID, "docker")
+	srv.AddWorkspace(srv.Owner, "dev", tpl.ID)
+	srv.AddFault(coderdtest.Fault{Delay: rtt})
+	u, _ := url.Parse(srv.URL)
+	m := &Minter{Client: sdk.New(sdk.Config{URL: u, SessionToken: srv.Owner.SessionToken, MaxRetries: -1})}
+	plan := namedPlan(b, true, "workspace:admin/dev", "template:docker")
 	start := time.Now()
 	for b.Loop() {
 		p, err := m.Prepare(context.Background(), plan)
