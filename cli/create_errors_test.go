@@ -39,7 +39,7 @@ func TestCreateFailureSaysWhetherTheTokenMayExist(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := explainCreateError(tt.err, workflow.Plan{Name: "ci"})
+			err := explainCreateError(tt.err, workflow.Plan{Name: "ci"}, nil)
 			if got := exitCode(err); got != tt.wantCode {
 				t.Errorf("exit code %d, want %d", got, tt.wantCode)
 			}

@@ -126,7 +126,7 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 	if opts.DryRun {
 		prepared, err := minter.PrepareDryRun(ctx, plan)
 		if err != nil {
-			return explainCreateError(err, plan)
+			return explainCreateError(err, plan, opts.mintFlags.labelFor)
 		}
 		var missing []workflow.Dependency
 		if !plan.WithDeps {
@@ -135,7 +135,7 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 		}
 		return writeDryRun(opts, prepared, missing)
 	}
-	checked, err := checkPlan(ctx, minter, plan, 0)
+	checked, err := checkPlan(ctx, minter, &opts.mintFlags, plan, 0)
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ func writeOfflineDryRun(opts *createOptions, plan workflow.Plan) error {
 	facts := workflow.Facts{Catalog: scopes.Snapshot(),
 		CatalogNote: "not logged in: checked against the bundled scope catalog only; the lifetime maximum is unknown"}
 	if err := workflow.CheckCatalog(plan, facts); err != nil {
-		return explainCreateError(err, plan)
+		return explainCreateError(err, plan, opts.mintFlags.labelFor)
 	}
 	prepared := workflow.Prepared{Plan: plan, Facts: facts}
 	for _, e := range plan.Allow {
@@ -173,6 +173,7 @@ type checkedPlan struct {
 	facts     workflow.Facts
 	requested time.Duration // the lifetime to post; 0: the server's default
 	capped    bool          // defaultLifetime was more than the user may have
+	label     func(flag string) string
 }
 
 // checkPlan resolves the plan's names and learns only the facts the POST
@@ -180,14 +181,14 @@ type checkedPlan struct {
 // it, so both mint exactly alike. A plan without a lifetime gets
 // defaultLifetime (0: the server's own default), capped at the target
 // user's maximum rather than refused: the user did not ask for it.
-func checkPlan(ctx context.Context, minter *workflow.Minter, plan workflow.Plan, defaultLifetime time.Duration) (checkedPlan, error) {
+func checkPlan(ctx context.Context, minter *workflow.Minter, flags *mintFlags, plan workflow.Plan, defaultLifetime time.Duration) (checkedPlan, error) {
 	plan.DefaultLifetime = defaultLifetime
 	prepared, err := minter.Prepare(ctx, plan)
 	if err != nil {
-		return checkedPlan{}, explainCreateError(err, plan)
+		return checkedPlan{}, explainCreateError(err, plan, flags.labelFor)
 	}
 	return checkedPlan{plan: plan, prepared: prepared, facts: prepared.Facts,
-		requested: prepared.Request.Lifetime, capped: prepared.Capped}, nil
+		requested: prepared.Request.Lifetime, capped: prepared.Capped, label: flags.labelFor}, nil
 }
 
 // mintChecked mints a checked plan. On stderr it says what --with-deps
@@ -211,7 +212,7 @@ func mintChecked(ctx context.Context, streams *IOStreams, minter *workflow.Minte
 	c.prepared.FindMissingDeps = missingDeps
 	result, err := minter.Mint(ctx, c.prepared)
 	if err != nil {
-		return result, explainCreateError(err, c.plan)
+		return result, explainCreateError(err, c.plan, c.label)
 	}
 	if missingDeps {
 		fmt.Fprintf(streams.ErrOut, "warning: %s\n", missingDepsWarning(explanation, result))
@@ -242,7 +243,13 @@ func missingDepsWarning(ex scopes.Explanation, result workflow.Result) string {
 
 // explainCreateError turns the workflow's typed errors into what a person
 // reads: the flag at fault, the exit code and a hint.
-func explainCreateError(err error, plan workflow.Plan) error {
+func explainCreateError(err error, plan workflow.Plan, label func(flag string) string) error {
+	flag := func(name string) string {
+		if label == nil {
+			return "--" + name
+		}
+		return label(name)
+	}
 	var (
 		unoffered *workflow.UnofferedScopesError
 		tooLong   *workflow.LifetimeError
@@ -253,13 +260,13 @@ func explainCreateError(err error, plan workflow.Plan) error {
 	)
 	switch {
 	case errors.As(err, &catalog):
-		return catalogError(catalog)
+		return catalogError(catalog, flag)
 	case errors.As(err, &tooMany):
-		return withHint(asUsage(fmt.Errorf("--allow: %w", err)), `a typed wildcard such as "workspace:*" covers every object of a type`)
+		return withHint(asUsage(fmt.Errorf("%s: %w", flag("allow"), err)), `a typed wildcard such as "workspace:*" covers every object of a type`)
 	case errors.As(err, &unoffered):
-		return withHint(asUsage(fmt.Errorf("--scope: %w", err)), "'coder tokens scopes' lists what this server offers")
+		return withHint(asUsage(fmt.Errorf("%s: %w", flag("scope"), err)), "'coder tokens scopes' lists what this server offers")
 	case errors.As(err, &tooLong):
-		return lifetimeTooLong(tooLong)
+		return lifetimeTooLong(tooLong, flag("lifetime"))
 	case errors.As(err, &post):
 		switch {
 		case sdk.IsConflict(err):
@@ -283,13 +290,13 @@ func explainCreateError(err error, plan workflow.Plan) error {
 
 // catalogError says which catalog turned the names down: the server's own,
 // or the bundled snapshot and why.
-func catalogError(e *workflow.CatalogError) error {
+func catalogError(e *workflow.CatalogError, flag func(string) string) error {
 	var problems []error
 	if e.Scopes != nil {
-		problems = append(problems, prefixEach("--scope", e.Scopes))
+		problems = append(problems, prefixEach(flag("scope"), e.Scopes))
 	}
 	if e.Allow != nil {
-		problems = append(problems, prefixEach("--allow", e.Allow))
+		problems = append(problems, prefixEach(flag("allow"), e.Allow))
 	}
 	err := asUsage(errors.Join(problems...))
 	if e.Source == scopes.SourceLive {
@@ -311,7 +318,7 @@ func isParentLimit(err error) bool {
 
 // lifetimeTooLong explains a too-long lifetime in human units and says
 // which cap applies.
-func lifetimeTooLong(e *workflow.LifetimeError) error {
+func lifetimeTooLong(e *workflow.LifetimeError, source string) error {
 	cap := "the maximum set by the deployment"
 	if e.Known {
 		if e.Owner {
@@ -320,7 +327,7 @@ func lifetimeTooLong(e *workflow.LifetimeError) error {
 			cap = fmt.Sprintf("the member maximum for %s, set by CODER_MAX_TOKEN_LIFETIME on the server", e.Username)
 		}
 	}
-	return withHint(usageErrorf("--lifetime %s is longer than %s allowed (%s)", lifetime.Format(e.Requested), formatLimit(e.Max), cap),
+	return withHint(usageErrorf("%s %s is longer than %s allowed (%s)", source, lifetime.Format(e.Requested), formatLimit(e.Max), cap),
 		fmt.Sprintf("use --lifetime %s or shorter, or --lifetime max", formatLimit(e.Max)))
 }
 

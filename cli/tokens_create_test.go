@@ -17,7 +17,7 @@ func TestCreateRefusedByTheParentKeyGetsAHint(t *testing.T) {
 		Response:   sdk.Response{Message: "Failed to create API key.", Detail: `exceeds the creating API key: scope "template:read" is not among its scopes`},
 		StatusCode: 400,
 	}
-	err := explainCreateError(&workflow.PostError{Err: refusal}, workflow.Plan{Name: "ci"})
+	err := explainCreateError(&workflow.PostError{Err: refusal}, workflow.Plan{Name: "ci"}, nil)
 	var out bytes.Buffer
 	renderError(&out, err, "")
 	got := out.String()

@@ -130,7 +130,7 @@ func runExec(ctx context.Context, opts *execOptions) error {
 	var result workflow.Result
 	early, err := untilSignal(ctx, sigs, func(ctx context.Context) error {
 		var err error
-		if checked, err = checkPlan(ctx, minter, plan, execDefaultLifetime); err != nil {
+		if checked, err = checkPlan(ctx, minter, &opts.mintFlags, plan, execDefaultLifetime); err != nil {
 			return err
 		}
 		if checked.capped {
