@@ -29,7 +29,7 @@ type mintFlags struct {
 }
 
 func (m *mintFlags) labelFor(name string) string {
-	if m.label == nil {
+	if m == nil || m.label == nil {
 		return "--" + name
 	}
 	return m.label(name)

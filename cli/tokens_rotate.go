@@ -161,7 +161,7 @@ func runRotate(ctx context.Context, opts *rotateOptions) error {
 		plan.Name = workflow.SuccessorName(old.TokenName, 0)
 	}
 	inherited := time.Duration(old.LifetimeSeconds) * time.Second
-	checked, err := checkPlan(ctx, minter, plan, inherited)
+	checked, err := checkPlan(ctx, minter, nil, plan, inherited)
 	if err != nil {
 		return err
 	}
@@ -281,7 +281,7 @@ func explainRotateError(old sdk.APIKey, err error, nameSet bool) error {
 	var tooLong *workflow.LifetimeError
 	switch {
 	case errors.As(err, &tooLong):
-		return lifetimeTooLong(tooLong)
+		return lifetimeTooLong(tooLong, "--lifetime")
 	case sdk.IsConflict(err) && nameSet:
 		return withHint(err, "choose another --name (an expired token keeps its name)")
 	case sdk.IsConflict(err):

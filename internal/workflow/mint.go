@@ -76,6 +76,13 @@ func (m *Minter) Mint(ctx context.Context, p Prepared) (Result, error) {
 	return res, nil
 }
 
+// MintRequest mints req as it stands, for a caller that built the body
+// itself (rotate copies an existing token's): no names to resolve, and the
+// read-back is judged with the snapshot's expansions.
+func (m *Minter) MintRequest(ctx context.Context, plan Plan, req sdk.CreateTokenRequest) (Result, error) {
+	return m.Mint(ctx, Prepared{Plan: plan, Request: req, Facts: Facts{Catalog: scopes.Snapshot()}})
+}
+
 // ReadBack fetches the metadata of the token with the given key ID.
 func (m *Minter) ReadBack(ctx context.Context, user, id string) (sdk.APIKey, error) {
 	return m.Client.TokenByID(ctx, user, id)

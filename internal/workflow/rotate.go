@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scopedtokens/coder/internal/scopes"
 	"github.com/scopedtokens/coder/sdk"
 )
 
@@ -86,7 +87,7 @@ func (m *Minter) MintSuccessor(ctx context.Context, old sdk.APIKey, plan Plan, r
 	var result Result
 	var err error
 	for attempt := 0; ; attempt++ {
-		result, err = m.Mint(ctx, plan, req)
+		result, err = m.MintRequest(ctx, plan, req)
 		if !autoName || !sdk.IsConflict(err) || attempt == successorAttempts-1 {
 			break
 		}
@@ -109,7 +110,7 @@ func (m *Minter) MintSuccessor(ctx context.Context, old sdk.APIKey, plan Plan, r
 			return Result{}, m.abandon(ctx, old, plan.Target(), result.Token.ID,
 				fmt.Errorf("the successor could not be verified: reading it back failed: %w", err))
 		}
-		if widened := Judge(req, meta).Widened; len(widened) > 0 {
+		if widened := Judge(scopes.Snapshot(), req, meta).Widened; len(widened) > 0 {
 			return Result{}, m.abandon(ctx, old, plan.Target(), result.Token.ID,
 				fmt.Errorf("the server ignored the requested %s", strings.Join(widened, "; ")))
 		}
