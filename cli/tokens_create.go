@@ -30,6 +30,10 @@ type createOptions struct {
 	DryRun     bool
 	OutputFile string
 	Force      bool
+
+	Verify          bool
+	RequireVerified bool
+	KeyClient       func(key string) (*sdk.Client, error)
 }
 
 const createLong = `Create a token and print its key. The key is shown only once.
@@ -48,7 +52,7 @@ Allow lists are exclusive: once given, the token can only touch the listed
 objects, of any type. Use --dry-run to see what a token could do.`
 
 func newTokensCreateCommand(f *Factory) *cobra.Command {
-	opts := &createOptions{IO: f.IO, Client: f.Client, Now: f.Now, Getenv: f.Getenv}
+	opts := &createOptions{IO: f.IO, Client: f.Client, Now: f.Now, Getenv: f.Getenv, KeyClient: f.clientForKey}
 	cmd := &cobra.Command{
 		Use:   "create",
 		Short: "Create a token",
@@ -85,6 +89,7 @@ func newTokensCreateCommand(f *Factory) *cobra.Command {
 	withEnv(fl, "output-file", "CODER_TOKEN_OUTPUT_FILE")
 	fl.BoolVar(&opts.Force, "force", false, "Overwrite the --output-file if it exists")
 	withEnv(fl, "force", "CODER_FORCE")
+	addVerifyFlags(cmd, opts)
 	return cmd
 }
 
@@ -139,11 +144,20 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Verify {
+		checked.prepared.Verifier = func(key string) (workflow.AuthChecker, error) { return opts.KeyClient(key) }
+		checked.prepared.RequireVerified = opts.RequireVerified
+	}
 	result, err := mintChecked(ctx, opts.IO, minter, checked)
 	if err != nil {
+		var unverified *workflow.UnverifiedError
+		if errors.As(err, &unverified) {
+			warnVerdicts(opts.IO, result)
+		}
 		return err
 	}
-	return writeKey(opts, result.Token, result.Key)
+	warnVerdicts(opts.IO, result)
+	return writeKey(opts, result)
 }
 
 // writeOfflineDryRun shows what it can without a server: the snapshot, and
@@ -251,14 +265,20 @@ func explainCreateError(err error, plan workflow.Plan, label func(flag string) s
 		return label(name)
 	}
 	var (
-		unoffered *workflow.UnofferedScopesError
-		tooLong   *workflow.LifetimeError
-		post      *workflow.PostError
-		revoked   *workflow.RevokedError
-		catalog   *workflow.CatalogError
-		tooMany   *workflow.TooManyEntriesError
+		unoffered  *workflow.UnofferedScopesError
+		tooLong    *workflow.LifetimeError
+		post       *workflow.PostError
+		revoked    *workflow.RevokedError
+		catalog    *workflow.CatalogError
+		tooMany    *workflow.TooManyEntriesError
+		unverified *workflow.UnverifiedError
 	)
 	switch {
+	case errors.As(err, &unverified):
+		if unverified.RevokeErr == nil && unverified.Err == nil {
+			return withExitCode(err, exitDenied)
+		}
+		return err
 	case errors.As(err, &catalog):
 		return catalogError(catalog, flag)
 	case errors.As(err, &tooMany):
@@ -334,21 +354,25 @@ func lifetimeTooLong(e *workflow.LifetimeError, source string) error {
 // writeKey prints the key (text), one NAME=key line (env) or metadata plus
 // key (JSON), to stdout or the --output-file. Under GitHub Actions the key
 // is registered with the log masker before it is written anywhere.
-func writeKey(opts *createOptions, meta sdk.APIKey, key string) error {
+func writeKey(opts *createOptions, result workflow.Result) error {
+	meta, key, verification := result.Token, result.Key, verificationOf(result)
 	maskKeyInCILogs(opts.Getenv, opts.IO.ErrOut, key)
 	if opts.OutputFile != "" {
 		if err := writeFileAtomic(opts.OutputFile, keyFileContent(opts.Output.String(), opts.EnvName, key), !opts.Force); err != nil {
 			// The file failed; stdout is the last place the key can go.
 			fmt.Fprintf(opts.IO.ErrOut, "warning: cannot write the key to %s (%v); printing it instead\n", opts.OutputFile, err)
-			return writeKeyTo(opts.IO, opts.Output, opts.EnvName, meta, key)
+			return writeKeyWith(opts.IO, opts.Output, opts.EnvName, meta, key, verification)
 		}
 		fmt.Fprintf(opts.IO.ErrOut, "Wrote the key of token %q (ID %s) to %s.\n", meta.TokenName, meta.ID, opts.OutputFile)
 		if opts.Output.String() == "json" {
-			return opts.Output.writeJSON(opts.IO, meta)
+			return opts.Output.writeJSON(opts.IO, struct {
+				sdk.APIKey
+				Verification *verificationJSON `json:"verification,omitempty"`
+			}{meta, verification})
 		}
 		return nil
 	}
-	return writeKeyTo(opts.IO, opts.Output, opts.EnvName, meta, key)
+	return writeKeyWith(opts.IO, opts.Output, opts.EnvName, meta, key, verification)
 }
 
 // keyFileContent is what --output-file holds: the key alone, which
@@ -362,12 +386,19 @@ func keyFileContent(format, envName, key string) []byte {
 }
 
 func writeKeyTo(streams *IOStreams, output *outputFlags, envName string, meta sdk.APIKey, key string) error {
+	return writeKeyWith(streams, output, envName, meta, key, nil)
+}
+
+// writeKeyWith is writeKeyTo with the verdicts of a verified create, which
+// JSON output carries.
+func writeKeyWith(streams *IOStreams, output *outputFlags, envName string, meta sdk.APIKey, key string, verification *verificationJSON) error {
 	switch output.String() {
 	case "json":
 		return output.writeJSON(streams, struct {
 			sdk.APIKey
-			Key string `json:"key"`
-		}{meta, key})
+			Key          string            `json:"key"`
+			Verification *verificationJSON `json:"verification,omitempty"`
+		}{meta, key, verification})
 	case "env":
 		_, err := io.WriteString(streams.Out, envLine(envName, key))
 		return err

@@ -84,3 +84,30 @@ type CatalogError struct {
 }
 
 func (e *CatalogError) Error() string { return errors.Join(e.Scopes, e.Allow).Error() }
+
+// UnverifiedError: --require-verified, and the server denied some of what
+// the token is for (Denied) or could not be asked (Err). The token was
+// revoked unless RevokeErr says otherwise.
+type UnverifiedError struct {
+	ID        string
+	Denied    []CheckResult
+	Err       error
+	RevokeErr error
+}
+
+func (e *UnverifiedError) Error() string {
+	var why string
+	if e.Err != nil {
+		why = fmt.Sprintf("the token could not be verified (%v)", e.Err)
+	} else {
+		why = fmt.Sprintf("the server denied %d of the checks the token is for", len(e.Denied))
+	}
+	if e.RevokeErr != nil {
+		return fmt.Sprintf("%s, and revoking it failed: %v; revoke it now with 'coder tokens rm --delete %s'", why, e.RevokeErr, e.ID)
+	}
+	return fmt.Sprintf("%s; --require-verified: the token (ID %s) was revoked and its key withheld", why, e.ID)
+}
+
+// Unwrap gives the revoke failure, which decides what happens next; the
+// verification failure is in the message.
+func (e *UnverifiedError) Unwrap() error { return e.RevokeErr }

@@ -26,6 +26,24 @@ type Result struct {
 	// could not be found.
 	MissingDeps    []Dependency
 	MissingDepsErr error
+	// Verified is set when the server's authcheck was asked, as the new key,
+	// about what the token is for; Verdicts are its answers, Skipped what it
+	// cannot judge. VerifyErr says why asking failed.
+	Verified  bool
+	Verdicts  []CheckResult
+	Skipped   []Skipped
+	VerifyErr error
+}
+
+// Denied returns the verdicts that came back no.
+func (r Result) Denied() []CheckResult {
+	var denied []CheckResult
+	for _, v := range r.Verdicts {
+		if !v.Allowed {
+			denied = append(denied, v)
+		}
+	}
+	return denied
 }
 
 // Mint posts the prepared request, reads the token back and judges it. The
@@ -58,18 +76,30 @@ func (m *Minter) Mint(ctx context.Context, p Prepared) (Result, error) {
 	if p.FindMissingDeps {
 		wg.Go(func() { res.MissingDeps, res.MissingDepsErr = Closure(ctx, m.Client, p.Resolved) })
 	}
+	if p.Verifier != nil && namesObjects(p.Request.AllowList) {
+		res.Verified = true
+		wg.Go(func() { res.Verdicts, res.Skipped, res.VerifyErr = m.verify(ctx, p, key) })
+	}
 	wg.Wait()
+	var verdict Verdict
+	if readErr == nil {
+		verdict = Judge(p.Facts.Catalog, p.Request, meta)
+		if len(verdict.Widened) > 0 {
+			return Result{}, m.RevokeWidened(ctx, user, id, verdict.Widened)
+		}
+		res.Token = meta
+	}
+	if p.RequireVerified && res.Verified {
+		if denied := res.Denied(); res.VerifyErr != nil || len(denied) > 0 {
+			return res.withoutKey(), m.revokeUnverified(ctx, user, id, res)
+		}
+	}
 	if readErr != nil {
 		res.Token = sdk.APIKey{ID: id, TokenName: p.Plan.Name}
 		res.Warnings = append(res.Warnings, fmt.Sprintf("the token was created, but reading it back failed, so its scopes and allow list are unverified (check with 'coder tokens view %s'): %v",
 			id, readErr))
 		return res, nil
 	}
-	verdict := Judge(p.Facts.Catalog, p.Request, meta)
-	if len(verdict.Widened) > 0 {
-		return Result{}, m.RevokeWidened(ctx, user, id, verdict.Widened)
-	}
-	res.Token = meta
 	for _, narrowed := range verdict.Narrowed {
 		res.Warnings = append(res.Warnings, narrowed+"; a token minted by a scoped key is limited to that key's scopes, allow list and expiry")
 	}
@@ -81,6 +111,52 @@ func (m *Minter) Mint(ctx context.Context, p Prepared) (Result, error) {
 // read-back is judged with the snapshot's expansions.
 func (m *Minter) MintRequest(ctx context.Context, plan Plan, req sdk.CreateTokenRequest) (Result, error) {
 	return m.Mint(ctx, Prepared{Plan: plan, Request: req, Facts: Facts{Catalog: scopes.Snapshot()}})
+}
+
+// namesObjects reports whether an allow list names specific objects, the
+// case where a token most often cannot do its job for want of an entry.
+func namesObjects(list []sdk.AllowListTarget) bool {
+	for _, t := range list {
+		if t.ID != "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// verify asks authcheck, as the new key, what the requested claims say it
+// may do, with the workspaces the names and closure already looked up.
+func (m *Minter) verify(ctx context.Context, p Prepared, key string) ([]CheckResult, []Skipped, error) {
+	checker, err := p.Verifier(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	claims := Claims{Catalog: p.Facts.Catalog, Scopes: p.Request.Scopes, AllowList: p.Entries()}
+	if len(claims.Scopes) == 0 {
+		claims.Scopes = []string{"coder:all"}
+	}
+	for _, r := range p.Resolved {
+		if r.Workspace != nil {
+			claims.Workspaces = append(claims.Workspaces, *r.Workspace)
+		}
+	}
+	return Verify(ctx, checker, m.Client, claims)
+}
+
+// withoutKey is what remains of a result whose token was revoked: the
+// verdicts, for the report, and never the key.
+func (r Result) withoutKey() Result {
+	r.Key = ""
+	return r
+}
+
+// revokeUnverified revokes a token --require-verified refused.
+func (m *Minter) revokeUnverified(ctx context.Context, user, id string, res Result) error {
+	e := &UnverifiedError{ID: id, Denied: res.Denied(), Err: res.VerifyErr}
+	if err := m.Revoke(ctx, user, id); err != nil {
+		e.RevokeErr = err
+	}
+	return e
 }
 
 // ReadBack fetches the metadata of the token with the given key ID.

@@ -31,6 +31,12 @@ type Prepared struct {
 	// FindMissingDeps asks Mint to look up, beside the read-back, what the
 	// workspace entries also need (for a warning naming the real entries).
 	FindMissingDeps bool
+	// Verifier, when set, builds a checker that asks authcheck as the new
+	// key; Mint then verifies, beside the read-back, what the token is for
+	// whenever its allow list names specific objects. RequireVerified
+	// revokes a token with any denied check (*UnverifiedError).
+	Verifier        func(key string) (AuthChecker, error)
+	RequireVerified bool
 }
 
 // Entries is the final allow list: the resolved entries, then the added ones.

@@ -232,3 +232,44 @@ func BenchmarkCreateNamedWithDeps(b *testing.B) {
 	}
 	b.ReportMetric(float64(time.Since(start))/float64(b.N)/float64(rtt), "round-trips/op")
 }
+
+// Verification runs beside the read-back, not after it.
+func TestVerificationOverlapsTheReadBack(t *testing.T) {
+	const delay = 300 * time.Millisecond
+	srv := coderdtest.New(t, coderdtest.Options{})
+	tpl := srv.AddTemplate(srv.DefaultOrganization().ID, "docker")
+	srv.AddWorkspace(srv.Owner, "dev", tpl.ID)
+	m := newMinter(t, srv)
+	// By name, so the workspace is known from resolving it and the checks
+	// need no lookup first.
+	plan := namedPlan(t, false, "workspace:admin/dev")
+	p, err := m.Prepare(context.Background(), plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(srv.URL)
+	p.Verifier = func(key string) (AuthChecker, error) {
+		return sdk.New(sdk.Config{URL: u, SessionToken: key, MaxRetries: -1}), nil
+	}
+	srv.AddFault(coderdtest.Fault{Delay: delay})
+	res, err := m.Mint(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Verified || len(res.Verdicts) == 0 {
+		t.Fatalf("result = %+v, want verdicts", res)
+	}
+	at := map[string]time.Time{}
+	for _, r := range srv.Requests() {
+		if _, seen := at[r.Route]; !seen {
+			at[r.Route] = r.At
+		}
+	}
+	readBack, check := at[routeReadBack], at["POST /api/v2/authcheck"]
+	if readBack.IsZero() || check.IsZero() {
+		t.Fatalf("requests = %q, want a read-back and an authcheck", routes(srv.Requests()))
+	}
+	if gap := check.Sub(readBack).Abs(); gap >= delay {
+		t.Errorf("authcheck and read-back arrived %v apart, each answer taking %v: one waited for the other", gap, delay)
+	}
+}
