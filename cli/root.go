@@ -60,6 +60,7 @@ type globalOptions struct {
 	tokenFile string
 	configDir string
 	timeout   time.Duration
+	retries   int
 	verbose   bool
 	headers   []string
 	forceTTY  bool
@@ -175,6 +176,8 @@ func newRootCommand(f *Factory) *cobra.Command {
 	withEnv(pf, "global-config", "CODER_CONFIG_DIR")
 	pf.DurationVar(&f.global.timeout, "timeout", 30*time.Second, "Time limit for each HTTP request")
 	withEnv(pf, "timeout", "CODER_TIMEOUT")
+	pf.IntVar(&f.global.retries, "retries", 3, "Retries of a read after a 5xx, rate limit or dropped connection (0: none); a refused connection is retried once at most")
+	withEnv(pf, "retries", "CODER_RETRIES")
 	pf.BoolVarP(&f.global.verbose, "verbose", "v", false, "Log HTTP requests and responses to stderr, with secrets redacted")
 	withEnv(pf, "verbose", "CODER_VERBOSE")
 	pf.StringArrayVar(&f.global.headers, "header", nil, "Extra HTTP header for every request, as `key=value` (repeatable)")
@@ -237,6 +240,9 @@ func (f *Factory) prepare(cmd *cobra.Command) error {
 	}
 	if f.global.timeout <= 0 {
 		return usageErrorf("%s must be positive, got %s", f.flagLabel("timeout"), f.global.timeout)
+	}
+	if f.global.retries < 0 {
+		return usageErrorf("%s must be 0 (no retries) or more, got %d", settingName(f.sources["retries"], "retries", "CODER_RETRIES"), f.global.retries)
 	}
 	if _, err := parseHeaders(f.global.headers); err != nil {
 		return f.fromSource("header", err)
@@ -355,7 +361,22 @@ func (f *Factory) clientConfig(u *url.URL, token string) sdk.Config {
 	if f.global.verbose {
 		cfg.Debug = f.IO.ErrOut
 	}
+	cfg.MaxRetries = f.global.retries
+	if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = -1 // the SDK's 0 means its default
+	}
 	return cfg
+}
+
+// settingName names a setting the way the user gave it, for error messages.
+func settingName(src valueSource, flag, env string) string {
+	switch src {
+	case sourceEnv:
+		return "$" + env
+	case sourceConfigFile:
+		return "config.yaml: " + flag
+	}
+	return "--" + flag
 }
 
 // hintFor suggests a fix for errors whose cause depends on where the

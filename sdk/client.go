@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -72,7 +73,12 @@ func New(cfg Config) *Client {
 
 	transport := cfg.Transport
 	if transport == nil {
-		transport = http.DefaultTransport.(*http.Transport).Clone()
+		std := http.DefaultTransport.(*http.Transport).Clone()
+		// As http.DefaultTransport dials, plus at most one quick retry of a refused
+		// connection (resty's backoff, meant for overloaded servers, skips those).
+		dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+		std.DialContext = retryRefused(dialer.DialContext, min(cfg.MaxRetries, 1), refusedRetryWait)
+		transport = std
 	}
 	if cfg.Debug != nil {
 		transport = newDebugTransport(transport, cfg.Debug, c.secrets)

@@ -46,8 +46,13 @@ func isConnectionError(err error) bool {
 	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
 		return false // a host that does not exist will not appear on retry
 	}
+	if isRefused(err) {
+		// Nothing listens there: the dialer already tried again once (see
+		// retryRefused); seconds of backoff would only delay the answer to a typo.
+		return false
+	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
-		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE) {
 		return true
 	}

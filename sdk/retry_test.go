@@ -88,7 +88,7 @@ func TestShouldRetry(t *testing.T) {
 		{"200", status(200), nil, false},
 		{"truncated body", status(200), io.ErrUnexpectedEOF, true},
 		{"connection closed before answer", nil, &url.Error{Op: "Get", URL: "http://x", Err: io.EOF}, true},
-		{"connection refused", nil, &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, true},
+		{"connection refused: the dialer retried it already", nil, &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, false},
 		{"connection reset", nil, fmt.Errorf("read: %w", syscall.ECONNRESET), true},
 		{"unknown host", nil, &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", IsNotFound: true}}, false},
 		{"timeout", nil, &url.Error{Op: "Get", URL: "http://x", Err: &net.OpError{Op: "dial", Err: timeoutErr{}}}, false},

@@ -62,8 +62,10 @@ func (c *Client) EachToken(ctx context.Context, user string, filter TokensFilter
 		retryable: true, success: statusIs(http.StatusOK)}
 	for attempt := 1; ; attempt++ {
 		err := c.streamTokensOnce(ctx, cl, sink.Add)
-		var cut *TransportError
-		if err == nil || !errors.As(err, &cut) || !isConnectionError(cut.Err) ||
+		// Only a body cut short is retried here; resty has already retried
+		// failures before the answer began.
+		var cut *bodyCutError
+		if err == nil || !errors.As(err, &cut) ||
 			attempt > c.maxRetries || sink.Restart == nil || !sink.Restart() {
 			return err
 		}
@@ -124,7 +126,7 @@ func (c *Client) streamTokensOnce(ctx context.Context, cl call, add func(APIKeyW
 		// Reading the whole body first used to surface a body cut short as the
 		// connection error it is (and retry it); keep that by reading on.
 		if _, readErr := io.Copy(io.Discard, io.LimitReader(body, responseBodyLimit)); isConnectionError(readErr) {
-			return &TransportError{Method: answer.method, URL: answer.url, Err: readErr}
+			return &bodyCutError{TransportError{Method: answer.method, URL: answer.url, Err: readErr}}
 		}
 		return c.invalidListError(answer, cl, err)
 	}
@@ -134,7 +136,10 @@ func (c *Client) streamTokensOnce(ctx context.Context, cl call, add func(APIKeyW
 			limitErr.Method, limitErr.URL = answer.method, answer.url
 			return limitErr
 		}
-		if isConnectionError(err) || IsTimeout(err) || errors.Is(err, context.Canceled) {
+		if isConnectionError(err) {
+			return &bodyCutError{TransportError{Method: answer.method, URL: answer.url, Err: err}}
+		}
+		if IsTimeout(err) || errors.Is(err, context.Canceled) {
 			return &TransportError{Method: answer.method, URL: answer.url, Err: err}
 		}
 		return invalid(err)
@@ -183,6 +188,12 @@ func (c *Client) invalidListError(answer httpAnswer, cl call, cause error) error
 	scrubError(e, c.secretsFor(cl))
 	return e
 }
+
+// bodyCutError is a list whose answer began but broke off: worth repeating
+// (callers see the *TransportError inside).
+type bodyCutError struct{ TransportError }
+
+func (e *bodyCutError) Unwrap() error { return &e.TransportError }
 
 var errEntryTooLarge = errors.New("token list entry too large")
 
