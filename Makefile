@@ -5,15 +5,20 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo v0.0
 LDFLAGS := -s -w -X $(PKG)/cli.version=$(VERSION)
 FUZZTIME ?= 60s
 
-.PHONY: all build test vet fmt-check lint fuzz demo bench catalog clean
+.PHONY: all build test vet fmt-check lint fuzz demo bench bench-e2e catalog clean
 
 all: build
 
+# Static (no cgo): nothing here needs libc, and a static binary starts with
+# less work (no dynamic loader) and runs on any Linux image.
 build:
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/coder ./cmd/coder
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/coder ./cmd/coder
 
 bin/fakecoderd: $(shell find internal/coderdtest -name '*.go' -o -name '*.json')
-	$(GO) build -o bin/fakecoderd ./internal/coderdtest/cmd/fakecoderd
+	CGO_ENABLED=0 $(GO) build -o bin/fakecoderd ./internal/coderdtest/cmd/fakecoderd
+
+bin/designcard-hello: bench/designcard/main.go go.mod
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w' -o bin/designcard-hello ./bench/designcard
 
 # The main job end to end against the stand-in server on loopback, in a
 # throwaway config directory (your real ~/.config/coderv2 is never touched).
@@ -65,7 +70,14 @@ test: vet fmt-check
 	$(GO) test -race -count=1 ./...
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/... ./sdk/...
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/... ./sdk/... ./cli/...
+
+# coder against curl (and curl | jq) on loopback with 1k/10k/100k seeded tokens:
+# prints each ratio with its target and peak RSS. Needs hyperfine, jq, curl and
+# GNU time (Debian: apt-get install -y hyperfine jq curl time). Not part of test.
+# SIZES="1000 10000" RUNS=5 DELAY=20ms override the defaults.
+bench-e2e: build bin/fakecoderd bin/designcard-hello
+	@scripts/bench-e2e.sh
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseScopes$$' -fuzztime $(FUZZTIME) ./internal/scopes

@@ -66,12 +66,7 @@ func (s *Server) decodeTokenRequest(w http.ResponseWriter, r *http.Request) (tok
 // tokenNameTakenLocked reports whether user already has a token called name (the unique
 // index covers login_type token only, expired tokens included).
 func (s *Server) tokenNameTakenLocked(user uuid.UUID, name string) bool {
-	for _, k := range s.keys {
-		if k.userID == user && k.loginType == loginTypeToken && k.name == name {
-			return true
-		}
-	}
-	return false
+	return s.tokenNames[tokenNameKey{user, name}] > 0
 }
 
 // handlePostToken follows postToken's order: decode, system user, scopes, name, allow
@@ -333,7 +328,7 @@ func (s *Server) handleKeyByID(w http.ResponseWriter, r *http.Request, caller *p
 }
 
 func (s *Server) handleDeleteKey(w http.ResponseWriter, r *http.Request, caller *principal) {
-	if s.keyForCaller(w, r, caller, func(k *keyRecord) { delete(s.keys, k.id) }) {
+	if s.keyForCaller(w, r, caller, func(k *keyRecord) { s.deleteKeyLocked(k.id) }) {
 		w.WriteHeader(http.StatusNoContent)
 	}
 }

@@ -132,6 +132,31 @@ func TestCreateTokenDuplicateNameConflicts(t *testing.T) {
 	})
 	// Names are unique per user only.
 	createToken(t, s, s.Owner.SessionToken, "me", `{"token_name":"ci"}`)
+
+	// Deleting frees the name; expiring keeps it taken, as the unique index does.
+	key := createToken(t, s, s.Member.SessionToken, "me", `{"token_name":"gone"}`)
+	if got := do(t, s, request{method: http.MethodDelete, path: "/api/v2/users/me/keys/" + keyID(key), token: s.Member.SessionToken}); got.status != http.StatusNoContent {
+		t.Fatalf("delete: status %d", got.status)
+	}
+	createToken(t, s, s.Member.SessionToken, "me", `{"token_name":"gone"}`)
+	got = do(t, s, request{method: http.MethodPost, path: "/api/v2/users/me/keys/tokens", token: s.Member.SessionToken, body: `{"token_name":"gone"}`})
+	if got.status != http.StatusConflict {
+		t.Fatalf("re-creating a live name: status %d, want 409", got.status)
+	}
+}
+
+// TestSeedTokens: benchmark seeding mints distinct, listable tokens.
+func TestSeedTokens(t *testing.T) {
+	s := newTestServer(t, Options{})
+	s.SeedTokens(s.Owner, 2000)
+	views := listTokens(t, s, s.Owner.SessionToken, "")
+	seen := map[string]bool{}
+	for _, v := range views {
+		seen[v.TokenName] = true
+	}
+	if len(views) != 2000 || len(seen) != 2000 {
+		t.Errorf("listed %d tokens with %d distinct names, want 2000 of each", len(views), len(seen))
+	}
 }
 
 // tokenView is the APIKey JSON as a client decodes it.

@@ -114,7 +114,7 @@ func isEmail(s string) bool {
 
 func (s *Server) handleLogout(w http.ResponseWriter, _ *http.Request, caller *principal) {
 	s.mu.Lock()
-	delete(s.keys, caller.keyID)
+	s.deleteKeyLocked(caller.keyID)
 	s.mu.Unlock()
 	http.SetCookie(w, &http.Cookie{Name: sessionCookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
 	writeJSON(w, http.StatusOK, response{Message: "Logged out!"})

@@ -44,8 +44,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	addr := flags.String("addr", "127.0.0.1:0", "loopback `host:port` to listen on")
 	generationName := flags.String("generation", string(coderdtest.Current),
 		"server `generation` to imitate: current, pre-alias-fix, pre-expire or pre-scopes")
+	seedTokens := flags.Int("seed-tokens", 0, "mint `N` extra tokens for the owner (ci-job-000000, ...), for benchmarks")
+	delay := flags.Duration("delay", 0, "wait `duration` before answering each request, to imitate network round trips")
 	if err := flags.Parse(args); err != nil {
 		return err
+	}
+	if *seedTokens < 0 || *delay < 0 {
+		return fmt.Errorf("-seed-tokens and -delay must not be negative")
 	}
 	generation, ok := generations[*generationName]
 	if !ok {
@@ -57,6 +62,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	server := coderdtest.NewServer(coderdtest.Options{Generation: generation})
 	demo := server.SeedDemo()
+	server.SeedTokens(server.Owner, *seedTokens)
+	if *delay > 0 {
+		server.AddFault(coderdtest.Fault{Delay: *delay})
+	}
 	listener, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
