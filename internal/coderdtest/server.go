@@ -125,15 +125,15 @@ type Server struct {
 	mux            *http.ServeMux
 	httpServer     *http.Server
 
-	mu       sync.Mutex
-	users    []*userRecord
-	keys     map[string]*keyRecord
+	mu    sync.Mutex
+	users []*userRecord
+	keys  map[string]*keyRecord
 	// tokenNames counts token-type keys per (user, name): the unique-name check
 	// must not scan every key, or seeding 100k tokens takes minutes.
 	tokenNames map[tokenNameKey]int
-	faults   []*activeFault
-	requests []RecordedRequest
-	objects  objects
+	faults     []*activeFault
+	requests   []RecordedRequest
+	objects    objects
 }
 
 const (
