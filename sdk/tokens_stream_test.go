@@ -50,7 +50,6 @@ func streamList(w http.ResponseWriter, n int) {
 // where reading the body whole used to fail at 16 MiB) and samples the heap
 // while entries arrive: it must stay a small fraction of the body.
 func TestEachTokenStreamsWithBoundedMemory(t *testing.T) {
-	t.Parallel()
 	const entries = 200_000
 	srv := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { streamList(w, entries) })
 	c := newTestClient(t, srv.URL)
