@@ -33,12 +33,16 @@ type table struct {
 	ends    []int   // ends[i] is where cell i stops in arena
 	cellW   []int32 // display width of cell i
 	widths  []int   // widest cell (or header) per column
+	layout  tableLayout
 }
 
-func newTable(headers []string) *table {
-	t := &table{headers: headers, widths: make([]int, len(headers))}
-	for i, h := range headers {
-		t.widths[i] = textWidth(h)
+// newTable is an aligned table that is never truncated.
+func newTable(headers []string) *table { return newLayoutTable(headers, tableLayout{}) }
+
+func newLayoutTable(headers []string, layout tableLayout) *table {
+	t := &table{headers: headers, widths: make([]int, len(headers)), layout: layout}
+	for i := range headers {
+		t.widths[i] = textWidth(t.label(i))
 	}
 	return t
 }
@@ -84,17 +88,23 @@ func (t *table) cell(row, col int) ([]byte, int) {
 
 // write prints the header and then the rows in the given order (nil: as added).
 func (t *table) write(w io.Writer, order []int) error {
+	if t.layout.tsv {
+		return t.writeTSV(w, order)
+	}
+	widths := t.fittedWidths()
 	bw := bufio.NewWriterSize(w, 64<<10)
 	line := make([]byte, 0, 256)
-	header := make([]string, len(t.headers))
-	for i, h := range t.headers {
-		header[i] = strings.ToUpper(h)
-	}
-	line = t.appendLine(line[:0], func(col int) ([]byte, int) {
-		return []byte(header[col]), textWidth(header[col])
-	})
-	if _, err := bw.Write(line); err != nil {
-		return err
+	if !t.layout.noHeader {
+		header := make([][]byte, len(t.headers))
+		for i := range t.headers {
+			header[i] = []byte(t.label(i))
+		}
+		line = t.appendLine(line[:0], widths, func(col int) ([]byte, int) {
+			return header[col], textWidth(string(header[col]))
+		})
+		if _, err := bw.Write(line); err != nil {
+			return err
+		}
 	}
 	n := t.rows()
 	for k := 0; k < n; k++ {
@@ -102,7 +112,7 @@ func (t *table) write(w io.Writer, order []int) error {
 		if order != nil {
 			row = order[k]
 		}
-		line = t.appendLine(line[:0], func(col int) ([]byte, int) { return t.cell(row, col) })
+		line = t.appendLine(line[:0], widths, func(col int) ([]byte, int) { return t.cell(row, col) })
 		if _, err := bw.Write(line); err != nil {
 			return err
 		}
@@ -110,14 +120,16 @@ func (t *table) write(w io.Writer, order []int) error {
 	return bw.Flush()
 }
 
-// appendLine pads each cell to its column's width plus two spaces and trims
-// what trails the last visible character.
-func (t *table) appendLine(line []byte, cell func(col int) ([]byte, int)) []byte {
+// appendLine pads each cell to its column's width plus two spaces, cutting
+// cells wider than a fitted column, and trims what trails the last visible
+// character.
+func (t *table) appendLine(line []byte, widths []int, cell func(col int) ([]byte, int)) []byte {
 	for col := range t.headers {
 		text, w := cell(col)
+		text, w = truncateCell(text, w, widths[col])
 		line = append(line, text...)
 		if col < len(t.headers)-1 {
-			line = appendSpaces(line, t.widths[col]-w+2)
+			line = appendSpaces(line, widths[col]-w+2)
 		}
 	}
 	end := len(line)
@@ -125,6 +137,15 @@ func (t *table) appendLine(line []byte, cell func(col int) ([]byte, int)) []byte
 		end--
 	}
 	return append(line[:end], '\n')
+}
+
+// label is the header of column i as printed.
+func (t *table) label(i int) string {
+	h := t.headers[i]
+	if l, ok := t.layout.labels[h]; ok {
+		h = l
+	}
+	return strings.ToUpper(h)
 }
 
 func appendSpaces(b []byte, n int) []byte {

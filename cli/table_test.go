@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -38,29 +39,53 @@ func tableFixture() []sdk.APIKeyWithOwner {
 	}
 }
 
-// TestTokenTableGolden pins list and view rendering byte for byte, piped and
-// on a terminal, so a faster writer cannot change what users and scripts see.
+// TestTokenTableGolden pins list and view rendering byte for byte: piped
+// (tab-separated, whole cells, RFC 3339) and on terminals of different
+// widths (aligned, fitted with "…", relative times).
 func TestTokenTableGolden(t *testing.T) {
 	tests := []struct {
 		name    string
 		tty     bool
-		columns []string
+		columns string // $COLUMNS for the terminal cases
+		flags   tableFlags
+		cols    []string
 		tokens  []sdk.APIKeyWithOwner
 	}{
-		{name: "piped_default", columns: (&columnsValue{}).orDefault(false), tokens: tableFixture()},
-		{name: "piped_all", columns: (&columnsValue{}).orDefault(true), tokens: tableFixture()},
-		{name: "tty_all", tty: true, columns: (&columnsValue{}).orDefault(true), tokens: tableFixture()},
-		{name: "piped_some_columns", columns: []string{"name", "status", "owner"}, tokens: tableFixture()},
-		{name: "piped_one_row", columns: tokenColumns, tokens: tableFixture()[1:2]},
+		{name: "piped_default", cols: (&columnsValue{}).orDefault(false), tokens: tableFixture()},
+		{name: "piped_all", cols: (&columnsValue{}).orDefault(true), tokens: tableFixture()},
+		{name: "piped_no_header", flags: tableFlags{noHeader: true}, cols: []string{"id", "name", "scopes"}, tokens: tableFixture()},
+		{name: "piped_some_columns", cols: []string{"name", "status", "owner"}, tokens: tableFixture()},
+		{name: "piped_one_row", cols: tokenColumns, tokens: tableFixture()[1:2]},
+		{name: "tty_all", tty: true, columns: "300", cols: (&columnsValue{}).orDefault(true), tokens: tableFixture()},
+		{name: "tty_80", tty: true, columns: "80", cols: (&columnsValue{}).orDefault(true), tokens: tableFixture()},
+		{name: "tty_80_wide", tty: true, columns: "80", flags: tableFlags{wide: true}, cols: (&columnsValue{}).orDefault(true), tokens: tableFixture()},
+		{name: "tty_60_no_header", tty: true, columns: "60", flags: tableFlags{noHeader: true}, cols: []string{"name", "scopes", "allow list", "expires at", "status"}, tokens: tableFixture()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("COLUMNS", tt.columns)
 			var out bytes.Buffer
 			streams := &IOStreams{Out: &out, ErrOut: new(bytes.Buffer), stdoutTTY: tt.tty}
-			if err := writeTokenTable(streams, tableFixtureNow, tt.columns, tt.tokens); err != nil {
+			if err := writeTokenTable(streams, &tt.flags, tableFixtureNow, tt.cols, tt.tokens); err != nil {
 				t.Fatal(err)
 			}
 			checkGolden(t, filepath.Join("..", "testdata", "table", tt.name+".golden"), out.Bytes())
+			lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+			switch {
+			case !tt.tty:
+				for _, line := range lines {
+					if got := strings.Count(line, "\t"); got != len(tt.cols)-1 || strings.Contains(line, ", ") {
+						t.Errorf("piped line %q: %d tabs, want %d and no \", \"", line, got, len(tt.cols)-1)
+					}
+				}
+			case !tt.flags.wide:
+				limit, _ := strconv.Atoi(tt.columns)
+				for _, line := range lines {
+					if w := textWidth(line); w > limit {
+						t.Errorf("line is %d cells wide on a %d-column terminal: %q", w, limit, line)
+					}
+				}
+			}
 		})
 	}
 }

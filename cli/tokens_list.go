@@ -72,6 +72,7 @@ type listOptions struct {
 	User           string
 	Output         *outputFlags
 	Columns        *columnsValue
+	Table          *tableFlags
 	Filter         tokenFilter
 	Sort           sortSpec
 	Limit          int
@@ -92,8 +93,10 @@ counts as unused), --unrestricted. --sort orders by a field (-field for
 descending) and --limit keeps the first N after that. 'coder tokens prune'
 takes the same filters.
 
-On a terminal, times are relative ("in 6d", "3h ago"); when piped they are
-RFC 3339. An empty list prints "No tokens found." on stderr and nothing on
+On a terminal the table fits its width: long names, scopes and allow lists
+are cut with "…" (--wide shows them whole) and times are relative ("in 6d",
+"3h ago"). Piped, rows are tab-separated, list cells joined by "," and times
+RFC 3339, with nothing cut. An empty list prints "No tokens found." on stderr and nothing on
 stdout ("[]" with -o json). Without --sort, --limit, --jq or --template,
 -o json prints each token as it arrives, in the server's order as upstream
 does, so lists of any size stream in flat memory.`,
@@ -116,6 +119,7 @@ does, so lists of any size stream in flat memory.`,
 	withEnv(fl, "user", "CODER_TOKEN_USER")
 	opts.Output = addOutputFlag(cmd, "table", "json")
 	opts.Columns = addColumnsFlag(cmd)
+	opts.Table = addTableFlags(cmd)
 	addFilterFlags(cmd, &opts.Filter)
 	fl.Var(&opts.Sort, "sort", "Order by `field`: "+strings.Join(sortFieldNames(), ", ")+"; -field for descending")
 	withEnv(fl, "sort", "CODER_TOKENS_SORT")
@@ -164,7 +168,7 @@ func runList(ctx context.Context, opts *listOptions) error {
 		fmt.Fprintln(opts.IO.ErrOut, "No tokens found.")
 		return nil
 	}
-	return writeTokenTable(opts.IO, l.now, opts.Columns.orDefault(opts.All), tokens)
+	return writeTokenTable(opts.IO, opts.Table, l.now, opts.Columns.orDefault(opts.All), tokens)
 }
 
 // lister fetches the list as a stream and applies the filters to each entry
@@ -216,14 +220,15 @@ func (l *lister) collect(ctx context.Context) ([]sdk.APIKeyWithOwner, error) {
 func (l *lister) table(ctx context.Context) error {
 	columns := l.opts.Columns.orDefault(l.opts.All)
 	times := timeFormatter{relative: l.opts.IO.IsStdoutTTY(), now: l.now}
-	table := newTable(columns)
+	layout := l.opts.Table.layoutFor(l.opts.IO, shrinkableColumns...)
+	table := newLayoutTable(columns, layout)
 	var keys []rowKey
 	err := l.each(ctx, func(t sdk.APIKeyWithOwner) error {
 		keys = append(keys, rowKey{created: t.CreatedAt.UnixNano(), id: t.ID, row: len(keys)})
-		table.addRow(tokenRow(t.APIKey, t.Username, columns, times, l.now))
+		table.addRow(tokenRow(t.APIKey, t.Username, columns, times, layout.listSeparator(), l.now))
 		return nil
 	}, func() bool {
-		table, keys = newTable(columns), keys[:0]
+		table, keys = newLayoutTable(columns, layout), keys[:0]
 		return true
 	})
 	if err != nil {
@@ -261,16 +266,21 @@ func sortedRows(keys []rowKey) []int {
 	return order
 }
 
-// writeTokenTable renders tokens with the chosen columns; times are relative
-// on a terminal and RFC 3339 otherwise.
-func writeTokenTable(streams *IOStreams, now time.Time, columns []string, tokens []sdk.APIKeyWithOwner) error {
+// writeTokenTable renders tokens with the chosen columns: fitted to the
+// terminal with relative times, or tab-separated with RFC 3339 times.
+func writeTokenTable(streams *IOStreams, flags *tableFlags, now time.Time, columns []string, tokens []sdk.APIKeyWithOwner) error {
 	times := timeFormatter{relative: streams.IsStdoutTTY(), now: now}
-	table := newTable(columns)
+	layout := flags.layoutFor(streams, shrinkableColumns...)
+	table := newLayoutTable(columns, layout)
 	for _, t := range tokens {
-		table.addRow(tokenRow(t.APIKey, t.Username, columns, times, now))
+		table.addRow(tokenRow(t.APIKey, t.Username, columns, times, layout.listSeparator(), now))
 	}
 	return table.write(streams.Out, nil)
 }
+
+// shrinkableColumns may be cut with "…" to fit a terminal; the others (ID,
+// times, status) are short and what a reader scans for.
+var shrinkableColumns = []string{"name", "scopes", "allow list", "owner"}
 
 // orDefault returns the chosen columns, or every column but the owner, which
 // only listing everyone's tokens adds. That is decided from the parsed value
@@ -286,7 +296,7 @@ func (c *columnsValue) orDefault(withOwner bool) []string {
 	return cols
 }
 
-func tokenRow(t sdk.APIKey, owner string, columns []string, times timeFormatter, now time.Time) []string {
+func tokenRow(t sdk.APIKey, owner string, columns []string, times timeFormatter, sep string, now time.Time) []string {
 	row := make([]string, len(columns))
 	for i, col := range columns {
 		switch col {
@@ -295,12 +305,12 @@ func tokenRow(t sdk.APIKey, owner string, columns []string, times timeFormatter,
 		case "name":
 			row[i] = t.TokenName
 		case "scopes":
-			row[i] = joinSorted(t.Scopes)
+			row[i] = joinSorted(t.Scopes, sep)
 			if t.Scopes == nil && t.Scope != "" {
 				row[i] = t.Scope // older servers have only the legacy single scope
 			}
 		case "allow list":
-			row[i] = joinSorted(wireStrings(t.AllowList))
+			row[i] = joinSorted(wireStrings(t.AllowList), sep)
 		case "last used":
 			row[i] = "never"
 			if !neverUsed(t.LastUsed, t.CreatedAt) {
@@ -322,8 +332,8 @@ func tokenRow(t sdk.APIKey, owner string, columns []string, times timeFormatter,
 	return row
 }
 
-func joinSorted(values []string) string {
+func joinSorted(values []string, sep string) string {
 	sorted := slices.Clone(values)
 	slices.Sort(sorted)
-	return strings.Join(sorted, ", ")
+	return strings.Join(sorted, sep)
 }

@@ -18,6 +18,7 @@ type viewOptions struct {
 	User    string
 	Output  *outputFlags
 	Columns *columnsValue
+	Table   *tableFlags
 }
 
 func newTokensViewCommand(f *Factory) *cobra.Command {
@@ -42,6 +43,7 @@ too: only its ID is sent to the server.`,
 	withEnv(fl, "user", "CODER_TOKEN_USER")
 	opts.Output = addOutputFlag(cmd, "table", "json")
 	opts.Columns = addColumnsFlag(cmd)
+	opts.Table = addTableFlags(cmd)
 	return cmd
 }
 
@@ -58,5 +60,5 @@ func runView(ctx context.Context, opts *viewOptions) error {
 		// A one-element array, as upstream prints, so `jq '.[0]'` scripts work.
 		return opts.Output.writeJSON(opts.IO, []sdk.APIKey{token})
 	}
-	return writeTokenTable(opts.IO, opts.Now(), opts.Columns.orDefault(false), []sdk.APIKeyWithOwner{{APIKey: token}})
+	return writeTokenTable(opts.IO, opts.Table, opts.Now(), opts.Columns.orDefault(false), []sdk.APIKeyWithOwner{{APIKey: token}})
 }
