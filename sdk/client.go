@@ -222,6 +222,7 @@ func (c *Client) execute(ctx context.Context, cl call, stream bool) (httpAnswer,
 	rest := c.rest
 	if stream {
 		rest = c.streamRest
+		ctx = context.WithValue(ctx, streamedBodyKey{}, true)
 	}
 	req := rest.R().SetContext(ctx).SetPathParams(cl.params).SetDoNotParseResponse(stream)
 	if cl.query != nil {

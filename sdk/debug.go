@@ -64,6 +64,19 @@ func (d *debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 
+	if req.Context().Value(streamedBodyKey{}) != nil {
+		// The token list is decoded as it arrives and may be far larger than
+		// the limit below: log its beginning and pass the stream on.
+		head, readErr := io.ReadAll(io.LimitReader(resp.Body, debugBodyLimit))
+		note := fmt.Sprintf("(streamed: the first %d bytes are shown, the rest is decoded unlogged)", len(head))
+		if readErr != nil {
+			note = fmt.Sprintf("(body read failed after %d bytes: %v)", len(head), readErr)
+		}
+		resp.Body = streamedBody{Reader: io.MultiReader(bytes.NewReader(head), resp.Body), Closer: resp.Body}
+		d.write(fmt.Sprintf("<-- %s %s (%s)", resp.Status, target, elapsed), resp.Header, head, note, secrets)
+		return resp, nil
+	}
+
 	// Bounded like the client's own read: -v must not let a huge (or
 	// decompressed) body exhaust memory before resty's limit applies.
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, responseBodyLimit+1))
@@ -79,6 +92,15 @@ func (d *debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	d.write(fmt.Sprintf("<-- %s %s (%s)", resp.Status, target, elapsed), resp.Header, body, note, secrets)
 	return resp, nil
+}
+
+// streamedBodyKey marks, in a request's context, an answer the caller reads as
+// a stream (see Client.execute).
+type streamedBodyKey struct{}
+
+type streamedBody struct {
+	io.Reader
+	io.Closer
 }
 
 // peekRequestBody returns a copy of the body without consuming the request's own.

@@ -202,3 +202,19 @@ func TestEachTokenTimeoutBoundsStallsNotSize(t *testing.T) {
 		t.Fatalf("err = %v, want a timeout naming the stall", err)
 	}
 }
+
+// TestEachTokenVerboseStreamsToo: -v logs the list's beginning and still
+// streams it, so a list past the 16 MiB body limit lists with -v as without.
+func TestEachTokenVerboseStreamsToo(t *testing.T) {
+	const entries = 45_000 // ~19 MiB
+	srv := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { streamList(w, entries) })
+	var log bytes.Buffer
+	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Debug = &log })
+	tokens, err := c.Tokens(context.Background(), "me", TokensFilter{})
+	if err != nil || len(tokens) != entries {
+		t.Fatalf("got %d tokens, %v; want %d", len(tokens), err, entries)
+	}
+	if !strings.Contains(log.String(), "(streamed: the first 8192 bytes are shown") || log.Len() > 64<<10 {
+		t.Errorf("verbose log of %d bytes does not show a streamed head:\n%.2000s", log.Len(), log.String())
+	}
+}
