@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -160,6 +161,20 @@ func newRootCommand(f *Factory) *cobra.Command {
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	root.SetVersionTemplate("coder version {{.Version}}\n")
+	defaultHelp := root.HelpFunc()
+	root.SetHelpFunc(func(cmd *cobra.Command, args []string) {
+		if !f.IO.IsStdoutTTY() {
+			defaultHelp(cmd, args)
+			return
+		}
+		// On a terminal, long help lines wrap at word boundaries, flag
+		// descriptions continuing in their column.
+		var buf bytes.Buffer
+		cmd.SetOut(&buf)
+		defaultHelp(cmd, args)
+		cmd.SetOut(f.IO.Out)
+		_, _ = io.WriteString(f.IO.Out, wrapText(buf.String(), f.IO.TerminalWidth(), helpIndent))
+	})
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return withHint(asUsage(err), fmt.Sprintf("see '%s --help'", cmd.CommandPath()))
 	})
@@ -233,6 +248,10 @@ func (f *Factory) prepare(cmd *cobra.Command) error {
 	}
 	if f.global.forceTTY {
 		f.IO.forceTTY()
+	}
+	if f.IO.IsStderrTTY() && !f.global.verbose && !f.completing {
+		// Long warnings and hints wrap at word boundaries; -v logs stay verbatim.
+		f.IO.ErrOut = &wrapWriter{w: f.IO.ErrOut, width: f.IO.TerminalWidth()}
 	}
 	// --global-config may itself have come from $CODER_CONFIG_DIR just now.
 	if f.global.configDir != "" {

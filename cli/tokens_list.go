@@ -96,8 +96,8 @@ takes the same filters.
 On a terminal the table fits its width: long names, scopes and allow lists
 are cut with "…" (--wide shows them whole) and times are relative ("in 6d",
 "3h ago"). Piped, rows are tab-separated, list cells joined by "," and times
-RFC 3339, with nothing cut. An empty list prints "No tokens found." on stderr and nothing on
-stdout ("[]" with -o json). Without --sort, --limit, --jq or --template,
+RFC 3339, with nothing cut. An empty list prints "No tokens found." on
+stderr and nothing on stdout ("[]" with -o json). Without --sort, --limit, --jq or --template,
 -o json prints each token as it arrives, in the server's order as upstream
 does, so lists of any size stream in flat memory.`,
 		Example: `  coder tokens ls
