@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/scopedtokens/coder/internal/lifetime"
+	"github.com/scopedtokens/coder/sdk"
 )
 
 // enumValue is a flag restricted to a fixed set of choices, with an error
@@ -132,7 +133,9 @@ func newJSONArrayWriter(w io.Writer) *jsonArrayWriter {
 
 func (a *jsonArrayWriter) add(v any) error {
 	a.item.Reset()
-	if err := a.enc.Encode(v); err != nil {
+	if t, ok := v.(sdk.APIKeyWithOwner); ok {
+		a.item.Write(appendTokenJSON(a.item.AvailableBuffer(), t))
+	} else if err := a.enc.Encode(v); err != nil {
 		return err
 	}
 	sep := ",\n  "

@@ -150,6 +150,12 @@ var upstreamListFields = []string{"id", "user_id", "last_used", "expires_at", "c
 // The streamed list writer must print what encoding the whole slice printed.
 func TestTokenJSONGolden(t *testing.T) {
 	tokens := tableFixture()
+	// Every escape encoding/json makes, for the hand-written encoder to match.
+	hostile := tokens[0]
+	hostile.TokenName = "q\"uote\\ <b>&amp; \x1b[31m \u2028 \xff tab\t"
+	hostile.Username, hostile.Scopes, hostile.AllowList = "\u00e9\u0000", []string{}, nil
+	hostile.LifetimeSeconds, hostile.LastUsed = -1, time.Date(2026, 1, 2, 3, 4, 5, 600, time.FixedZone("", 3600))
+	tokens = append(tokens, hostile)
 	var streamed bytes.Buffer
 	w := newJSONArrayWriter(&streamed)
 	for _, tok := range tokens {
