@@ -50,7 +50,8 @@ is never in any argument list and never printed.
 
 COMMAND's stdin, stdout and stderr are coder's own. SIGINT, SIGTERM and SIGHUP
 are passed on to COMMAND (SIGINT not while coder runs in the foreground of a
-terminal: Ctrl-C there reaches COMMAND by itself and is not doubled); coder
+terminal: Ctrl-C there reaches COMMAND by itself and is not doubled; a signal
+coder was started ignoring, such as SIGHUP under nohup, stays ignored); coder
 waits for it to end, then revokes the token:
 it expires it (--delete deletes it; a server older than v2.31, which cannot
 expire tokens, gets it deleted, and coder says so).
@@ -118,7 +119,7 @@ func runExec(ctx context.Context, opts *execOptions) error {
 	// Subscribed before anything is minted: from here on a signal must not
 	// kill coder while the token lives. Until COMMAND starts, one aborts.
 	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, childproc.ForwardedSignals...)
+	childproc.Notify(sigs)
 	defer signal.Stop(sigs)
 
 	client, err := opts.Client()

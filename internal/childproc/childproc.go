@@ -12,6 +12,7 @@ import (
 	"maps"
 	"os"
 	"os/exec"
+	"os/signal"
 	"slices"
 	"strings"
 	"syscall"
@@ -27,6 +28,18 @@ const (
 // dying of them: what a terminal, a CI runner cancelling a job, or a closed
 // SSH session sends.
 var ForwardedSignals = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP}
+
+// Notify subscribes c to the ForwardedSignals that coder did not inherit as
+// ignored. Under nohup, SIGHUP starts out ignored and the command inherits
+// that; catching it would reset the command's SIGHUP to the default and
+// then forward the hangup nohup was meant to shield it from.
+func Notify(c chan<- os.Signal) {
+	for _, sig := range ForwardedSignals {
+		if !signal.Ignored(sig) {
+			signal.Notify(c, sig)
+		}
+	}
+}
 
 // Program is a command resolved to a file, ready to run.
 type Program struct {
