@@ -32,17 +32,17 @@ bin/fakecoderd > "$$work/server.out" & server=$$!
 for _ in $$(seq 50); do grep -q '^owner_session_token=' "$$work/server.out" 2>/dev/null && break; sleep 0.1; done
 url=$$(sed -n 's/^url=//p' "$$work/server.out")
 owner=$$(sed -n 's/^owner_session_token=//p' "$$work/server.out")
-ws=8e2e1f2c-7d41-4f5b-9a57-2b3e4f5a6b7c
 step() { printf '\n\033[1m$$ %s\033[0m\n' "$$*"; }
 step "coder login $$url --token-file -   (token piped in, never in argv)"
 printf '%s' "$$owner" | bin/coder login "$$url" --token-file -
 step "coder whoami"
 bin/coder whoami
-step "coder tokens create --dry-run --name demo --scope workspace:read --allow workspace:$$ws --lifetime 1h"
-bin/coder tokens create --dry-run --name demo --scope workspace:read --allow "workspace:$$ws" --lifetime 1h
-step "TOKEN=\$$(coder tokens create --name demo --scope workspace:read,template:read --allow workspace:$$ws --allow template:* --lifetime 1h)"
-TOKEN=$$(bin/coder tokens create --name demo --scope workspace:read,template:read --allow "workspace:$$ws" --allow 'template:*' --lifetime 1h)
-echo "minted token ID $${TOKEN%%-*} (its secret stays in \$$TOKEN)"
+step "coder tokens create --dry-run --name demo --scope coder:workspaces.access,user:read --allow workspace:admin/dev --with-deps --lifetime 1h"
+bin/coder tokens create --dry-run --name demo --scope coder:workspaces.access,user:read --allow workspace:admin/dev --with-deps --lifetime 1h
+step "coder tokens create --name demo --scope coder:workspaces.access,user:read --allow workspace:admin/dev --with-deps --lifetime 1h --output-file \$$work/demo.key"
+bin/coder tokens create --name demo --scope coder:workspaces.access,user:read --allow workspace:admin/dev --with-deps --lifetime 1h --output-file "$$work/demo.key"
+step "coder tokens check --key-file \$$work/demo.key   (the server's verdict, asked with the key itself)"
+bin/coder tokens check --key-file "$$work/demo.key"
 step "coder tokens ls"
 bin/coder tokens ls
 step "coder tokens rm demo"
