@@ -51,3 +51,29 @@ func TestCreateFailureSaysWhetherTheTokenMayExist(t *testing.T) {
 		})
 	}
 }
+
+// Local file errors exit 1, never 6: a syscall.Errno satisfies net.Error, so
+// classifying by that interface alone blamed the network for a full disk.
+func TestLocalFileErrorsAreNotNetworkErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want int
+	}{
+		{"permission denied", &os.PathError{Op: "open", Path: "/etc/key", Err: syscall.EACCES}, exitUnexpected},
+		{"read-only file system", &os.PathError{Op: "open", Path: "/ro/key", Err: syscall.EROFS}, exitUnexpected},
+		{"disk full", &keyFileError{Path: "/dev/full", ID: "x", Err: &os.PathError{Op: "write", Path: "/dev/full", Err: syscall.ENOSPC}}, exitUnexpected},
+		{"is a directory", fmt.Errorf("read config: %w", &os.PathError{Op: "read", Path: "/d", Err: syscall.EISDIR}), exitUnexpected},
+		{"link", &os.LinkError{Op: "link", Old: "a", New: "b", Err: syscall.EXDEV}, exitUnexpected},
+		{"bare errno", syscall.ENOSPC, exitUnexpected},
+		{"refused connection", &sdk.TransportError{Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}}, exitServer},
+		{"reset, outside the SDK", &net.OpError{Op: "read", Err: syscall.ECONNRESET}, exitServer},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := exitCode(tt.err); got != tt.want {
+				t.Errorf("exitCode(%v) = %d, want %d", tt.err, got, tt.want)
+			}
+		})
+	}
+}

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"syscall"
 
@@ -139,9 +141,22 @@ func exitCode(err error) int {
 		return exitServer // the server misbehaved, and the token may exist
 	}
 	var transport *sdk.TransportError
-	var netErr net.Error
-	if errors.As(err, &transport) || errors.As(err, &netErr) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.As(err, &transport) || errors.Is(err, context.DeadlineExceeded) {
 		return exitServer
+	}
+	// A local file error (permission denied, read-only file system, disk
+	// full, is a directory) is not the network's fault, although the
+	// syscall.Errno inside it satisfies net.Error.
+	var pathErr *fs.PathError
+	var linkErr *os.LinkError
+	if errors.As(err, &pathErr) || errors.As(err, &linkErr) {
+		return exitUnexpected
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) {
+		if _, isErrno := netErr.(syscall.Errno); !isErrno {
+			return exitServer
+		}
 	}
 	return exitUnexpected
 }

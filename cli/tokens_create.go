@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -100,9 +99,9 @@ func validateCreate(opts *createOptions) (workflow.Plan, error) {
 	if err := validateEnvName(opts.EnvName); err != nil {
 		others = append(others, err)
 	}
-	if opts.OutputFile != "" && !opts.Force && !opts.DryRun {
-		if _, err := os.Lstat(opts.OutputFile); err == nil {
-			others = append(others, fmt.Errorf("--output-file: %s already exists; pass --force to overwrite it", opts.OutputFile))
+	if opts.OutputFile != "" && !opts.DryRun {
+		if _, err := checkKeyFile(opts.OutputFile, opts.Force); err != nil {
+			others = append(others, err)
 		}
 	}
 	if len(others) > 0 && len(problems) == 0 && plan.Deferred() {
@@ -157,7 +156,8 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 		return err
 	}
 	warnVerdicts(opts.IO, result)
-	return writeKey(opts, result)
+	revoke := func(id string) error { return minter.Revoke(ctx, checked.plan.Target(), id) }
+	return writeKey(opts, result, revoke)
 }
 
 // writeOfflineDryRun shows what it can without a server: the snapshot, and
@@ -354,14 +354,24 @@ func lifetimeTooLong(e *workflow.LifetimeError, source string) error {
 // writeKey prints the key (text), one NAME=key line (env) or metadata plus
 // key (JSON), to stdout or the --output-file. Under GitHub Actions the key
 // is registered with the log masker before it is written anywhere.
-func writeKey(opts *createOptions, result workflow.Result) error {
+//
+// When the file cannot take the key, the key is not printed instead: stdout
+// is often a CI log. The token is revoked and the command fails.
+func writeKey(opts *createOptions, result workflow.Result, revoke func(id string) error) error {
 	meta, key, verification := result.Token, result.Key, verificationOf(result)
 	maskKeyInCILogs(opts.Getenv, opts.IO.ErrOut, key)
 	if opts.OutputFile != "" {
-		if err := writeFileAtomic(opts.OutputFile, keyFileContent(opts.Output.String(), opts.EnvName, key), !opts.Force); err != nil {
-			// The file failed; stdout is the last place the key can go.
-			fmt.Fprintf(opts.IO.ErrOut, "warning: cannot write the key to %s (%v); printing it instead\n", opts.OutputFile, err)
-			return writeKeyWith(opts.IO, opts.Output, opts.EnvName, meta, key, verification)
+		err := writeKeyFile(opts.OutputFile, opts.Force, keyFileContent(opts.Output.String(), opts.EnvName, key))
+		if err != nil {
+			id := meta.ID
+			if keyID, _, ok := sdk.SplitToken(key); ok {
+				id = keyID
+			}
+			fileErr := &keyFileError{Path: opts.OutputFile, ID: id, Err: err}
+			if id != "" {
+				fileErr.RevokeErr = revoke(id)
+			}
+			return fileErr
 		}
 		fmt.Fprintf(opts.IO.ErrOut, "Wrote the key of token %q (ID %s) to %s.\n", meta.TokenName, meta.ID, opts.OutputFile)
 		if opts.Output.String() == "json" {
@@ -424,4 +434,14 @@ func checkForToken(name string) string {
 		return "check with 'coder tokens ls' and remove it if it is there"
 	}
 	return fmt.Sprintf("check with 'coder tokens view %s' and remove it with 'coder tokens rm --delete %s' if it is there", name, name)
+}
+
+// writeKeyFile checks the destination again (it may have changed since the
+// flags were checked) and writes to it.
+func writeKeyFile(path string, force bool, data []byte) error {
+	kf, err := checkKeyFile(path, force)
+	if err != nil {
+		return err
+	}
+	return kf.write(data)
 }
