@@ -10,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -97,6 +98,7 @@ func gzipped(t *testing.T, body []byte) []byte {
 // counts decompressed bytes, with -v and without, and whether the transport or
 // resty does the decompressing.
 func TestBodyLimitCountsDecompressedBytesInEveryMode(t *testing.T) {
+	t.Cleanup(runtime.GC) // leave no garbage behind for tests that measure the heap
 	inflated := append([]byte(`{"version":"v2.38.0"`), bytes.Repeat([]byte(" "), responseBodyLimit+1024)...)
 	inflated = append(inflated, '}')
 	bomb := gzipped(t, inflated)
@@ -157,6 +159,7 @@ func TestEmptyBodyRequestsSendContentLengthZero(t *testing.T) {
 // A body that never ends: -v stops reading at the limit instead of buffering
 // until the timeout (and memory) runs out.
 func TestEndlessBodyStopsAtTheLimitWithVerbose(t *testing.T) {
+	t.Cleanup(runtime.GC) // leave no garbage behind for tests that measure the heap
 	srv := newTestServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"version":"`)
