@@ -173,11 +173,19 @@ func renderError(w io.Writer, err error, hint string) {
 		// Each unresolved entry on its own line, naming the entry and the lookup; the
 		// server's words are already folded in.
 		fmt.Fprintf(w, "error: %s\n", indentContinuation(safetext.EscapeLines(err.Error())))
-	} else if errors.As(err, &apiErr) {
-		msg := apiErr.Message
-		if prefix := contextPrefix(err, apiErr); prefix != "" {
-			msg = prefix + ": " + msg
+	} else if failures := severalFailures(err); failures != nil {
+		// Several things failed (a multi-target rm): every one is reported,
+		// each with the CLI's words and the server's.
+		head := strings.TrimSuffix(strings.TrimSpace(strings.TrimSuffix(err.Error(), errors.Join(failures...).Error())), ":")
+		if head == "" {
+			head, failures = errorSentence(failures[0]), failures[1:]
 		}
+		fmt.Fprintf(w, "error: %s\n", indentContinuation(safetext.EscapeLines(head)))
+		for _, failure := range failures {
+			fmt.Fprintf(w, "  %s\n", indentContinuation(indentContinuation(safetext.EscapeLines(errorSentence(failure)))))
+		}
+	} else if errors.As(err, &apiErr) {
+		msg := errorSentence(err)
 		fmt.Fprintf(w, "error: %s\n", indentContinuation(safetext.EscapeLines(msg)))
 		if apiErr.Detail != "" {
 			fmt.Fprintf(w, "  %s\n", indentContinuation(safetext.EscapeLines(readableDetail(apiErr.Detail))))
@@ -197,17 +205,37 @@ func renderError(w io.Writer, err error, hint string) {
 	}
 }
 
-// contextPrefix returns the one outermost sentence the CLI put in front of an
-// SDK error (e.g. "cannot create the token"), dropping SDK-level prefixes such
-// as "POST https://…: unexpected status code 409".
-func contextPrefix(err error, apiErr *sdk.Error) string {
-	full := err.Error()
-	inner := apiErr.Error()
-	prefix, ok := strings.CutSuffix(full, inner)
-	if !ok {
-		return ""
+// errorSentence is err as one sentence for a person: the CLI's own words
+// before and after an SDK error are kept, and the SDK error itself shrinks to
+// the server's message (no "POST https://…: unexpected status code 409:").
+func errorSentence(err error) string {
+	var apiErr *sdk.Error
+	if !errors.As(err, &apiErr) {
+		return err.Error()
 	}
-	return strings.TrimSuffix(strings.TrimSpace(prefix), ":")
+	full, inner := err.Error(), apiErr.Error()
+	if !strings.Contains(full, inner) {
+		return apiErr.Message
+	}
+	return strings.Replace(full, inner, apiErr.Message, 1)
+}
+
+// severalFailures returns the errors joined (errors.Join) inside err when
+// there is more than one, nil otherwise. fmt.Errorf with several %w also
+// unwraps to a list, but reads as one sentence and is rendered as one.
+func severalFailures(err error) []error {
+	var joined interface {
+		error
+		Unwrap() []error
+	}
+	if !errors.As(err, &joined) {
+		return nil
+	}
+	failures := joined.Unwrap()
+	if len(failures) < 2 || joined.Error() != errors.Join(failures...).Error() {
+		return nil
+	}
+	return failures
 }
 
 // readableDetail replaces a proxy's HTML error page with its title: the
@@ -259,4 +287,11 @@ func neverSent(err error) bool {
 	}
 	var opErr *net.OpError
 	return errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
+// missingField reports a success answer without a field the command shows:
+// the server misbehaved (exit 6), and a blank row or "0s" would mislead.
+func missingField(what, field string) error {
+	return withHint(withExitCode(fmt.Errorf("the server's answer for %s has no %q; nothing to show", what, field), exitServer),
+		"-v shows the server's answer")
 }

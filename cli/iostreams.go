@@ -19,7 +19,13 @@ type IOStreams struct {
 	stdinTTY, stdoutTTY, stderrTTY bool
 	// readSecret reads a line from the terminal without echo.
 	readSecret func() ([]byte, error)
-	lines      *bufio.Reader
+	// saveTerminal records the terminal's mode and returns what puts it
+	// back; an interrupted hidden prompt must not leave echo off.
+	saveTerminal func() (restore func())
+	lines        *bufio.Reader
+	// interrupted is closed on Ctrl-C: a prompt waiting for input returns
+	// at once instead of after the next Enter.
+	interrupted <-chan struct{}
 }
 
 // SystemIO returns streams bound to the process's standard files.
@@ -32,6 +38,14 @@ func SystemIO() *IOStreams {
 		stdoutTTY:  isTerminal(os.Stdout),
 		stderrTTY:  isTerminal(os.Stderr),
 		readSecret: func() ([]byte, error) { return term.ReadPassword(int(os.Stdin.Fd())) },
+		saveTerminal: func() func() {
+			fd := int(os.Stdin.Fd())
+			state, err := term.GetState(fd)
+			if err != nil {
+				return func() {}
+			}
+			return func() { _ = term.Restore(fd, state) }
+		},
 	}
 }
 

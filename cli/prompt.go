@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -28,7 +29,14 @@ func (s *IOStreams) promptSecret(label string) (string, error) {
 	if s.readSecret == nil {
 		return "", errors.New("cannot read a secret: no terminal")
 	}
-	b, err := s.readSecret()
+	restore := func() {}
+	if s.saveTerminal != nil {
+		restore = s.saveTerminal()
+	}
+	b, err := untilInterrupted(s.interrupted, s.readSecret)
+	if errors.Is(err, context.Canceled) {
+		restore() // ReadPassword is still blocked and would leave echo off
+	}
 	fmt.Fprintln(s.ErrOut)
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", strings.ToLower(label), err)
@@ -40,7 +48,11 @@ func (s *IOStreams) readLine() (string, error) {
 	if s.lines == nil {
 		s.lines = bufio.NewReader(s.In)
 	}
-	line, err := s.lines.ReadString('\n')
+	line, err := untilInterrupted(s.interrupted, func() (string, error) { return s.lines.ReadString('\n') })
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(s.ErrOut)
+		return "", err
+	}
 	if !s.stderrTTY {
 		// The terminal echoed the answer and its newline, but not into a
 		// redirected stderr: end the prompt's line there too.
@@ -50,4 +62,29 @@ func (s *IOStreams) readLine() (string, error) {
 		return "", fmt.Errorf("no answer on standard input: %w", err)
 	}
 	return line, nil
+}
+
+// untilInterrupted runs read and returns its answer, or context.Canceled as
+// soon as interrupted is closed. The read itself cannot be cancelled; it is
+// left blocked, which is harmless because the process is about to exit 130.
+func untilInterrupted[T any](interrupted <-chan struct{}, read func() (T, error)) (T, error) {
+	if interrupted == nil {
+		return read()
+	}
+	type answer struct {
+		value T
+		err   error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		v, err := read()
+		done <- answer{v, err}
+	}()
+	select {
+	case a := <-done:
+		return a.value, a.err
+	case <-interrupted:
+		var zero T
+		return zero, fmt.Errorf("prompt interrupted: %w", context.Canceled)
+	}
 }

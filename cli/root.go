@@ -27,6 +27,7 @@ func Main(ctx context.Context, args []string, streams *IOStreams) int {
 }
 
 func run(ctx context.Context, args []string, streams *IOStreams, opts Options) int {
+	streams.interrupted = ctx.Done()
 	f := newFactory(streams)
 	f.keyringProvider, f.keyringTimeout = opts.Keyring, opts.KeyringTimeout
 	defer routeStdlibLog(f)()

@@ -75,6 +75,10 @@ func runTokenConfig(ctx context.Context, opts *tokenConfigOptions) error {
 	if userErr != nil {
 		return fmt.Errorf("cannot read user %q: %w", opts.User, userErr)
 	}
+	if cfg.MaxTokenLifetime <= 0 {
+		// Never print "may live up to 0s": the answer lacked the one field shown.
+		return missingField("the token config", "max_token_lifetime")
+	}
 	report := tokenConfigReport{
 		User:             user.Username,
 		MaxTokenLifetime: cfg.MaxTokenLifetime,

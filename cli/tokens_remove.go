@@ -66,13 +66,22 @@ func runRemove(ctx context.Context, opts *removeOptions) error {
 	}
 	// Resolve everything first, so a typo in the third name does not leave
 	// the first two removed and the user guessing.
+	// Every unresolved target is reported, not just the first.
 	tokens := make([]sdk.APIKey, 0, len(opts.Refs))
+	var unresolved []error
 	for _, ref := range opts.Refs {
 		token, err := resolveToken(ctx, client, opts.User, ref)
 		if err != nil {
-			return err
+			unresolved = append(unresolved, err)
+			continue
 		}
 		tokens = append(tokens, token)
+	}
+	switch {
+	case len(unresolved) == 1:
+		return unresolved[0]
+	case len(unresolved) > 1:
+		return fmt.Errorf("%d of %d tokens were not found, so none was removed: %w", len(unresolved), len(opts.Refs), errors.Join(unresolved...))
 	}
 	if opts.Delete {
 		names := make([]string, len(tokens))

@@ -56,6 +56,9 @@ func runView(ctx context.Context, opts *viewOptions) error {
 	if err != nil {
 		return err
 	}
+	if token.ID == "" {
+		return missingField("the token", "id")
+	}
 	if opts.Output.String() == "json" {
 		// A one-element array, as upstream prints, so `jq '.[0]'` scripts work.
 		return opts.Output.writeJSON(opts.IO, []sdk.APIKey{token})
