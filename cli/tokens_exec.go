@@ -214,8 +214,8 @@ func runChild(opts *execOptions, program *childproc.Program, client *sdk.Client,
 // untilSignal runs fn with a context that a forwarded signal cancels: until
 // COMMAND runs, a signal means "stop", as it would for create. It returns
 // the signal, if one came.
-func untilSignal(ctx context.Context, sigs <-chan os.Signal, fn func(context.Context) error) (os.Signal, error) {
-	ctx, cancel := context.WithCancel(ctx)
+func untilSignal(parent context.Context, sigs <-chan os.Signal, fn func(context.Context) error) (os.Signal, error) {
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	var got os.Signal
 	done, watched := make(chan struct{}), make(chan struct{})
@@ -230,6 +230,15 @@ func untilSignal(ctx context.Context, sigs <-chan os.Signal, fn func(context.Con
 	err := fn(ctx)
 	close(done)
 	<-watched
+	if got == nil && parent.Err() != nil {
+		// main's interrupt handling (SIGINT, SIGTERM) cancelled the work
+		// first; the same signal is on its way to sigs.
+		select {
+		case got = <-sigs:
+		case <-time.After(time.Second):
+			got = os.Interrupt
+		}
+	}
 	return got, err
 }
 
