@@ -84,6 +84,9 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseAllowList$$' -fuzztime $(FUZZTIME) ./internal/scopes
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/lifetime
 	$(GO) test -run '^$$' -fuzz '^FuzzEscape$$' -fuzztime $(FUZZTIME) ./internal/safetext
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeAnswers$$' -fuzztime $(FUZZTIME) ./sdk
+	$(GO) test -run '^$$' -fuzz '^FuzzRedactJSON$$' -fuzztime $(FUZZTIME) ./sdk
+	$(GO) test -run '^$$' -fuzz '^FuzzAllowListTargetRoundTrip$$' -fuzztime $(FUZZTIME) ./sdk
 
 # Rebuild internal/scopes/scope-catalog.json from a server's scope list:
 # make catalog URL=https://coder.example.com (no login needed). Without URL,
