@@ -30,9 +30,8 @@ type createOptions struct {
 	OutputFile string
 	Force      bool
 
-	Verify          bool
-	RequireVerified bool
-	KeyClient       func(key string) (*sdk.Client, error)
+	verifyFlags
+	KeyClient func(key string) (*sdk.Client, error)
 }
 
 const createLong = `Create a token and print its key. The key is shown only once.
@@ -88,7 +87,7 @@ func newTokensCreateCommand(f *Factory) *cobra.Command {
 	withEnv(fl, "output-file", "CODER_TOKEN_OUTPUT_FILE")
 	fl.BoolVar(&opts.Force, "force", false, "Overwrite the --output-file if it exists")
 	withEnv(fl, "force", "CODER_FORCE")
-	addVerifyFlags(cmd, opts)
+	addVerifyFlags(cmd, &opts.verifyFlags)
 	return cmd
 }
 

@@ -9,7 +9,14 @@ import (
 	"github.com/scopedtokens/coder/internal/workflow"
 )
 
-func addVerifyFlags(cmd *cobra.Command, opts *createOptions) {
+// verifyFlags say whether a minted token is checked with its own key. create
+// and exec share them, as they share mintFlags.
+type verifyFlags struct {
+	Verify          bool
+	RequireVerified bool
+}
+
+func addVerifyFlags(cmd *cobra.Command, opts *verifyFlags) {
 	fl := cmd.Flags()
 	fl.BoolVar(&opts.Verify, "verify", true, "When the allow list names specific objects, ask the server, with the new key, whether it can do what its scopes and allow list claim (--verify=false skips it)")
 	withEnv(fl, "verify", "CODER_TOKEN_VERIFY")

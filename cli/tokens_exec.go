@@ -30,9 +30,11 @@ type execOptions struct {
 	Now     func() time.Time
 
 	mintFlags
-	EnvName string
-	Delete  bool
-	Argv    []string
+	verifyFlags
+	KeyClient func(key string) (*sdk.Client, error)
+	EnvName   string
+	Delete    bool
+	Argv      []string
 }
 
 const execLong = `Mint a token, run COMMAND with it, and revoke the token when COMMAND ends.
@@ -64,7 +66,7 @@ cannot be revoked, coder says which token, when it expires by itself and how
 to revoke it, and exits with COMMAND's status if that is not 0, else 6.`
 
 func newTokensExecCommand(f *Factory) *cobra.Command {
-	opts := &execOptions{IO: f.IO, Client: f.Client, Getenv: f.Getenv, Environ: os.Environ, Now: f.Now}
+	opts := &execOptions{IO: f.IO, Client: f.Client, Getenv: f.Getenv, Environ: os.Environ, Now: f.Now, KeyClient: f.clientForKey}
 	cmd := &cobra.Command{
 		Use:   "exec [flags] [--] COMMAND [ARGS...]",
 		Short: "Run a command with a short-lived token, revoked when it ends",
@@ -89,6 +91,7 @@ func newTokensExecCommand(f *Factory) *cobra.Command {
 		name:     "Name of the token (default exec-<random>)",
 		lifetime: "How long the token lives at most, e.g. 15m, 8h, or max; it is revoked as soon as COMMAND ends (default 1h, capped at the user's maximum)",
 	})
+	addVerifyFlags(cmd, &opts.verifyFlags)
 	addEnvNameFlag(cmd, &opts.EnvName, "Environment variable that hands COMMAND the key")
 	fl := cmd.Flags()
 	fl.BoolVar(&opts.Delete, "delete", false, "Delete the token when COMMAND ends instead of expiring it (removes the audit trail)")
@@ -142,7 +145,15 @@ func runExec(ctx context.Context, opts *execOptions) error {
 			fmt.Fprintf(opts.IO.ErrOut, "note: the token lives %s, the longest %s may have (less than the default %s)\n",
 				formatLimit(checked.requested), who, lifetime.Format(execDefaultLifetime))
 		}
+		if opts.Verify {
+			checked.prepared.Verifier = func(key string) (workflow.AuthChecker, error) { return opts.KeyClient(key) }
+			checked.prepared.RequireVerified = opts.RequireVerified
+		}
 		result, err = mintChecked(ctx, opts.IO, minter, checked)
+		var unverified *workflow.UnverifiedError
+		if err == nil || errors.As(err, &unverified) {
+			warnVerdicts(opts.IO, result)
+		}
 		return err
 	})
 	if early != nil {
