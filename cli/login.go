@@ -27,11 +27,18 @@ type loginOptions struct {
 	TokenFile   string // --token-file / CODER_SESSION_TOKEN_FILE
 	Email       string
 	Profile     string // --profile / CODER_PROFILE: the stored login to write
+	NoOpen      bool
+
+	HasDisplay  func() bool
+	OpenBrowser func(url string) error // nil: never open one
 }
 
 func newLoginCommand(f *Factory) *cobra.Command {
 	opts := &loginOptions{IO: f.IO, NewClient: f.newClient, Store: f.store,
-		Warn: func(u *url.URL) { warnPlaintext(f, u, "token") }}
+		Warn:        func(u *url.URL) { warnPlaintext(f, u, "token") },
+		HasDisplay:  func() bool { return hasDisplay(f.Getenv) },
+		OpenBrowser: f.openBrowser,
+	}
 	cmd := &cobra.Command{
 		Use:   "login [url]",
 		Short: "Log in to a Coder deployment",
@@ -63,6 +70,8 @@ before anything is saved.`,
 		},
 	}
 	cmd.AddCommand(newLoginTokenCommand(f))
+	cmd.Flags().BoolVar(&opts.NoOpen, "no-open", false, "Do not open <url>/cli-auth in a browser; just say where to get a token")
+	withEnv(cmd.Flags(), "no-open", "CODER_NO_OPEN")
 	cmd.Flags().StringVar(&opts.Email, "email", "", "Log in with this email and a password instead of a token")
 	withEnv(cmd.Flags(), "email", "CODER_EMAIL")
 	return cmd
@@ -107,13 +116,23 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		return err
 	}
 	opts.Warn(u)
-
-	token, source, err := loginToken(ctx, opts, u)
-	if err != nil {
+	if err := checkDeployment(ctx, opts, u); err != nil {
 		return err
 	}
-	user, err := opts.NewClient(u, token).User(ctx, "me")
-	if err != nil {
+
+	var token, source string
+	var user sdk.User
+	for attempt := 0; ; attempt++ {
+		if token, source, err = loginToken(ctx, opts, u, attempt); err != nil {
+			return err
+		}
+		if user, err = opts.NewClient(u, token).User(ctx, "me"); err == nil {
+			break
+		}
+		if source == "the prompt" && sdk.IsUnauthorized(err) && attempt+1 < maxTokenPrompts {
+			rejectedTokenNotice(opts, u, err, attempt+1)
+			continue
+		}
 		err = fmt.Errorf("the session token from %s was not accepted by %s: %w", source, u, err)
 		if sdk.IsUnauthorized(err) {
 			// Never "run coder login": that is what just failed.
@@ -139,7 +158,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 
 // loginToken obtains the session token from the first source that has one,
 // and names that source for error messages.
-func loginToken(ctx context.Context, opts *loginOptions, u *url.URL) (token, source string, err error) {
+func loginToken(ctx context.Context, opts *loginOptions, u *url.URL, attempt int) (token, source string, err error) {
 	switch {
 	case opts.Email != "":
 		if opts.Token != "" || opts.TokenFile != "" {
@@ -167,7 +186,9 @@ func loginToken(ctx context.Context, opts *loginOptions, u *url.URL) (token, sou
 		token, err := readTokenFile("-", opts.IO.In)
 		return token, "standard input", err
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "Get a session token at %s/cli-auth\n", u.Redacted())
+	if attempt == 0 {
+		offerBrowser(opts, u)
+	}
 	token, err = opts.IO.promptSecret("Paste your token here")
 	if err != nil {
 		return "", "", err

@@ -30,6 +30,10 @@ func run(ctx context.Context, args []string, streams *IOStreams, opts Options) i
 	streams.interrupted = ctx.Done()
 	f := newFactory(streams)
 	f.keyringProvider, f.keyringTimeout = opts.Keyring, opts.KeyringTimeout
+	f.openBrowser = opts.OpenBrowser
+	if f.openBrowser == nil {
+		f.openBrowser = openBrowser
+	}
 	defer routeStdlibLog(f)()
 	root := newRootCommand(f)
 	root.SetArgs(args)
@@ -97,6 +101,7 @@ type Factory struct {
 	keyringTimeout  time.Duration
 	credStore       *credstore.Store
 	plaintextWarned bool
+	openBrowser     func(url string) error
 }
 
 func newFactory(streams *IOStreams) *Factory {
@@ -109,6 +114,8 @@ type Options struct {
 	// (default credstore.DefaultKeyringTimeout).
 	Keyring        credstore.Provider
 	KeyringTimeout time.Duration
+	// OpenBrowser stands in for the desktop's URL handler.
+	OpenBrowser func(url string) error
 }
 
 // MainWithOptions is Main with parts of the system replaced.

@@ -15,15 +15,32 @@ import (
 // for one: $TEST_KEYRING=file:PATH keeps items in a JSON file (so they last
 // across commands and the script can write an entry as upstream would), and
 // $TEST_KEYRING=hang never answers.
+//
+// The browser is never launched: opening a URL appends it to the file
+// $TEST_BROWSER names (or fails without one).
 func scriptOptions() cli.Options {
+	var opts cli.Options
 	spec := os.Getenv("TEST_KEYRING")
 	switch {
 	case spec == "hang":
-		return cli.Options{Keyring: hungKeyring{}, KeyringTimeout: 200 * time.Millisecond}
+		opts = cli.Options{Keyring: hungKeyring{}, KeyringTimeout: 200 * time.Millisecond}
 	case len(spec) > 5 && spec[:5] == "file:":
-		return cli.Options{Keyring: fileKeyring(spec[5:])}
+		opts = cli.Options{Keyring: fileKeyring(spec[5:])}
 	}
-	return cli.Options{}
+	opts.OpenBrowser = func(url string) error {
+		log := os.Getenv("TEST_BROWSER")
+		if log == "" {
+			return errors.New("no browser in scripts")
+		}
+		f, err := os.OpenFile(log, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = f.WriteString(url + "\n")
+		return err
+	}
+	return opts
 }
 
 type hungKeyring struct{}

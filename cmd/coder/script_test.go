@@ -50,7 +50,7 @@ func scriptParams(dir string) testscript.Params {
 			// A developer's own Coder environment must not leak into the scripts.
 			for _, name := range []string{"CODER_URL", "CODER_SESSION_TOKEN", "CODER_CONFIG_DIR", "CODER_TOKEN_NAME",
 				"CODER_TOKEN_LIFETIME", "CODER_TOKEN_USER", "CODER_OUTPUT", "CODER_VERBOSE", "CODER_FORCE_TTY",
-				"CODER_PROFILE", "CODER_USE_KEYRING", "TEST_KEYRING"} {
+				"CODER_PROFILE", "CODER_USE_KEYRING", "TEST_KEYRING", "TEST_BROWSER", "DISPLAY", "WAYLAND_DISPLAY", "CODER_NO_OPEN"} {
 				env.Setenv(name, "")
 			}
 			// A -race binary sleeps 1s at exit by default to flush reports;
