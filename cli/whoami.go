@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/scopedtokens/coder/internal/lifetime"
 	"github.com/scopedtokens/coder/internal/safetext"
 	"github.com/scopedtokens/coder/sdk"
 )
@@ -15,12 +17,20 @@ import (
 type whoamiOptions struct {
 	IO     *IOStreams
 	Client func() (*sdk.Client, error)
+	// Session is the token in use, to look up when it expires.
+	Session func() string
+	Now     func() time.Time
 
 	Output *outputFlags
 }
 
 func newWhoamiCommand(f *Factory) *cobra.Command {
-	opts := &whoamiOptions{IO: f.IO, Client: f.Client}
+	opts := &whoamiOptions{IO: f.IO, Client: f.Client, Now: f.Now, Session: func() string {
+		if creds, err := f.credentials(); err == nil {
+			return creds.token
+		}
+		return ""
+	}}
 	cmd := &cobra.Command{
 		Use:   "whoami",
 		Short: "Show who you are logged in as, and where",
@@ -39,6 +49,9 @@ type whoamiReport struct {
 	URL           string   `json:"url"`
 	ServerVersion string   `json:"server_version"`
 	User          sdk.User `json:"user"`
+	// SessionExpiresAt is when the session token in use expires, when the
+	// server lets it read its own key.
+	SessionExpiresAt *time.Time `json:"session_expires_at,omitempty"`
 }
 
 func runWhoami(ctx context.Context, opts *whoamiOptions) error {
@@ -52,6 +65,15 @@ func runWhoami(ctx context.Context, opts *whoamiOptions) error {
 		infoErr error
 	)
 	wg.Go(func() { info, infoErr = client.BuildInfo(ctx) })
+	var session *sdk.APIKey
+	if id, _, ok := sdk.SplitToken(opts.Session()); ok {
+		// Best effort: a scoped token may not read its own key.
+		wg.Go(func() {
+			if key, err := client.TokenByID(ctx, "me", id); err == nil && !key.ExpiresAt.IsZero() {
+				session = &key
+			}
+		})
+	}
 	user, err := client.User(ctx, "me")
 	wg.Wait()
 	if err != nil {
@@ -67,6 +89,15 @@ func runWhoami(ctx context.Context, opts *whoamiOptions) error {
 		return fmt.Errorf("cannot read the server version: %w", infoErr)
 	}
 	report := whoamiReport{URL: client.URL().Redacted(), ServerVersion: info.Version, User: user}
+	var left time.Duration
+	if session != nil {
+		report.SessionExpiresAt = &session.ExpiresAt
+		left = session.ExpiresAt.Sub(opts.Now()).Round(time.Minute)
+		if left < 24*time.Hour {
+			fmt.Fprintf(opts.IO.ErrOut, "warning: the session in use expires in %s (%s); get a new one before then, e.g. with 'coder login'\n",
+				lifetime.Format(max(left, time.Minute)), session.ExpiresAt.UTC().Format(time.RFC3339))
+		}
+	}
 	if opts.Output.String() == "json" {
 		return opts.Output.writeJSON(opts.IO, report)
 	}
@@ -80,6 +111,9 @@ func runWhoami(ctx context.Context, opts *whoamiOptions) error {
 	w := opts.IO.Out
 	fmt.Fprintf(w, "%s (%s) on %s\n", safetext.Escape(user.Username), safetext.Escape(user.Email), safetext.Escape(report.URL))
 	fmt.Fprintf(w, "roles:  %s\n", safetext.Escape(strings.Join(roles, ", ")))
+	if session != nil {
+		fmt.Fprintf(w, "session: expires %s (in %s)\n", session.ExpiresAt.UTC().Format(time.RFC3339), lifetime.Format(max(left, time.Minute)))
+	}
 	_, err = fmt.Fprintf(w, "server: %s\n", safetext.Escape(info.Version))
 	return err
 }
