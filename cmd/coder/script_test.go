@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -14,16 +15,36 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/scopedtokens/coder/internal/childproc"
 	"github.com/scopedtokens/coder/internal/coderdtest"
 )
 
 var updateScripts = flag.Bool("update", false, "rewrite cmp golden sections of testdata/script/*.txtar")
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	commands := map[string]func(){
 		"coder":     func() { os.Exit(runWith(scriptOptions())) },
 		"testchild": func() { os.Exit(testchild()) },
-	})
+	}
+	if _, isCommand := commands[filepath.Base(os.Args[0])]; !isCommand {
+		defaultSignalsForChildren()
+	}
+	testscript.Main(m, commands)
+}
+
+// defaultSignalsForChildren: under nohup (as some CI shells and agents run
+// go test) the test binary starts with SIGHUP ignored, every coder a script
+// runs inherits that, and coder rightly keeps an inherited-ignored signal
+// ignored, so the scripts that expect a hangup to arrive would fail. A
+// signal caught here is reset to its default across exec, so the scripts'
+// processes start as under a terminal; exec_signal.txtar runs nohup itself
+// to test the ignored case.
+func defaultSignalsForChildren() {
+	for _, sig := range childproc.ForwardedSignals {
+		if signal.Ignored(sig) {
+			signal.Notify(make(chan os.Signal, 1), sig)
+		}
+	}
 }
 
 // TestScripts runs the real binary against internal/coderdtest, one fresh
