@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo v0.0
 LDFLAGS := -s -w -X $(PKG)/cli.version=$(VERSION)
 FUZZTIME ?= 60s
 
-.PHONY: all build test vet fmt-check lint fuzz demo bench bench-e2e catalog clean
+.PHONY: all build test vet fmt-check lint fuzz demo bench bench-e2e catalog clean docs
 
 all: build
 
@@ -56,6 +56,12 @@ export DEMO_SCRIPT
 
 demo: build bin/fakecoderd
 	@bash -c "$$DEMO_SCRIPT"
+
+# Man pages and the Markdown command reference, from the cobra tree. A test
+# (cli.TestDocsAreCurrent) fails when they are stale: rerun this after adding
+# or changing a command or flag.
+docs:
+	$(GO) run ./internal/cmd/gendocs docs
 
 vet:
 	$(GO) vet ./...
