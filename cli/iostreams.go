@@ -26,6 +26,8 @@ type IOStreams struct {
 	// interrupted is closed on Ctrl-C: a prompt waiting for input returns
 	// at once instead of after the next Enter.
 	interrupted <-chan struct{}
+	// outColors colours stdout (table headers, status cells); see setColors.
+	outColors *palette
 }
 
 // SystemIO returns streams bound to the process's standard files.

@@ -239,6 +239,12 @@ func (f *Factory) prepare(cmd *cobra.Command) error {
 		return err
 	}
 	sources, warnings, err := bindEnvironment(cmd, dir)
+	// Colour is decided as soon as $CODER_FORCE_TTY is bound, so that even
+	// a binding error is marked.
+	if f.global.forceTTY {
+		f.IO.forceTTY()
+	}
+	f.IO.setColors(f.Getenv, f.global.forceTTY)
 	if err != nil {
 		return err
 	}
@@ -253,9 +259,6 @@ func (f *Factory) prepare(cmd *cobra.Command) error {
 	}
 	if err := checkOutputFlags(cmd, sources); err != nil {
 		return err
-	}
-	if f.global.forceTTY {
-		f.IO.forceTTY()
 	}
 	if f.IO.IsStderrTTY() && !f.global.verbose && !f.completing {
 		// Long warnings and hints wrap at word boundaries; -v logs stay verbatim.

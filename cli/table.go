@@ -34,7 +34,23 @@ type table struct {
 	cellW   []int32 // display width of cell i
 	widths  []int   // widest cell (or header) per column
 	layout  tableLayout
+
+	// styles[i] colours cell i; nil until a row has a style, so plain
+	// tables pay nothing. colors decides whether styles and the bold header
+	// are printed at all (on a terminal only; see colorWanted).
+	styles []cellStyle
+	colors *palette
 }
+
+// cellStyle is how a cell is coloured on a terminal.
+type cellStyle uint8
+
+const (
+	stylePlain cellStyle = iota
+	styleActive
+	styleExpiring
+	styleExpired
+)
 
 // newTable is an aligned table that is never truncated.
 func newTable(headers []string) *table { return newLayoutTable(headers, tableLayout{}) }
@@ -49,8 +65,21 @@ func newLayoutTable(headers []string, layout tableLayout) *table {
 
 // addRow stores one row, escaped for the terminal; missing cells are empty
 // and extra ones are ignored.
-func (t *table) addRow(cells []string) {
+func (t *table) addRow(cells []string) { t.addStyledRow(cells, nil) }
+
+// addStyledRow is addRow with a style per cell (nil or short: plain).
+func (t *table) addStyledRow(cells []string, styles []cellStyle) {
+	if styles != nil && t.styles == nil {
+		t.styles = make([]cellStyle, len(t.ends), cap(t.ends))
+	}
 	for i := range t.headers {
+		if t.styles != nil {
+			style := stylePlain
+			if i < len(styles) {
+				style = styles[i]
+			}
+			t.styles = append(t.styles, style)
+		}
 		cell := ""
 		if i < len(cells) {
 			cell = cells[i]
@@ -94,6 +123,11 @@ func (t *table) write(w io.Writer, order []int) error {
 	widths := t.fittedWidths()
 	bw := bufio.NewWriterSize(w, 64<<10)
 	line := make([]byte, 0, 256)
+	colored := t.colors != nil && t.colors.enabled
+	var paintHeader func(int, []byte) []byte
+	if colored {
+		paintHeader = func(_ int, text []byte) []byte { return []byte(t.colors.Header(string(text))) }
+	}
 	if !t.layout.noHeader {
 		header := make([][]byte, len(t.headers))
 		for i := range t.headers {
@@ -101,7 +135,7 @@ func (t *table) write(w io.Writer, order []int) error {
 		}
 		line = t.appendLine(line[:0], widths, func(col int) ([]byte, int) {
 			return header[col], textWidth(string(header[col]))
-		})
+		}, paintHeader)
 		if _, err := bw.Write(line); err != nil {
 			return err
 		}
@@ -112,7 +146,11 @@ func (t *table) write(w io.Writer, order []int) error {
 		if order != nil {
 			row = order[k]
 		}
-		line = t.appendLine(line[:0], widths, func(col int) ([]byte, int) { return t.cell(row, col) })
+		var paint func(int, []byte) []byte
+		if colored && t.styles != nil {
+			paint = func(col int, text []byte) []byte { return t.colors.styled(t.styles[row*len(t.headers)+col], text) }
+		}
+		line = t.appendLine(line[:0], widths, func(col int) ([]byte, int) { return t.cell(row, col) }, paint)
 		if _, err := bw.Write(line); err != nil {
 			return err
 		}
@@ -122,11 +160,15 @@ func (t *table) write(w io.Writer, order []int) error {
 
 // appendLine pads each cell to its column's width plus two spaces, cutting
 // cells wider than a fitted column, and trims what trails the last visible
-// character.
-func (t *table) appendLine(line []byte, widths []int, cell func(col int) ([]byte, int)) []byte {
+// character. paint (nil: none) colours a cell after it is cut and before it
+// is padded, so escape codes are never cut and never count as width.
+func (t *table) appendLine(line []byte, widths []int, cell func(col int) ([]byte, int), paint func(col int, text []byte) []byte) []byte {
 	for col := range t.headers {
 		text, w := cell(col)
 		text, w = truncateCell(text, w, widths[col])
+		if paint != nil {
+			text = paint(col, text)
+		}
 		line = append(line, text...)
 		if col < len(t.headers)-1 {
 			line = appendSpaces(line, widths[col]-w+2)

@@ -225,7 +225,7 @@ func (l *lister) table(ctx context.Context) error {
 	var keys []rowKey
 	err := l.each(ctx, func(t sdk.APIKeyWithOwner) error {
 		keys = append(keys, rowKey{created: t.CreatedAt.UnixNano(), id: t.ID, row: len(keys)})
-		table.addRow(tokenRow(t.APIKey, t.Username, columns, times, layout.listSeparator(), l.now))
+		table.addStyledRow(tokenRow(t.APIKey, t.Username, columns, times, layout.listSeparator(), l.now), tokenStyles(t.APIKey, columns, l.now))
 		return nil
 	}, func() bool {
 		table, keys = newLayoutTable(columns, layout), keys[:0]
@@ -238,6 +238,7 @@ func (l *lister) table(ctx context.Context) error {
 		fmt.Fprintln(l.opts.IO.ErrOut, "No tokens found.")
 		return nil
 	}
+	table.colors = l.opts.IO.colorsOut()
 	return table.write(l.opts.IO.Out, sortedRows(keys))
 }
 
@@ -273,14 +274,26 @@ func writeTokenTable(streams *IOStreams, flags *tableFlags, now time.Time, colum
 	layout := flags.layoutFor(streams, shrinkableColumns...)
 	table := newLayoutTable(columns, layout)
 	for _, t := range tokens {
-		table.addRow(tokenRow(t.APIKey, t.Username, columns, times, layout.listSeparator(), now))
+		table.addStyledRow(tokenRow(t.APIKey, t.Username, columns, times, layout.listSeparator(), now), tokenStyles(t.APIKey, columns, now))
 	}
+	table.colors = streams.colorsOut()
 	return table.write(streams.Out, nil)
 }
 
 // shrinkableColumns may be cut with "…" to fit a terminal; the others (ID,
 // times, status) are short and what a reader scans for.
 var shrinkableColumns = []string{"name", "scopes", "allow list", "owner"}
+
+// tokenStyles colours the status cell of a token's row.
+func tokenStyles(t sdk.APIKey, columns []string, now time.Time) []cellStyle {
+	i := slices.Index(columns, "status")
+	if i < 0 {
+		return nil
+	}
+	styles := make([]cellStyle, len(columns))
+	styles[i] = statusStyle(t.ExpiresAt, now)
+	return styles
+}
 
 // orDefault returns the chosen columns, or every column but the owner, which
 // only listing everyone's tokens adds. That is decided from the parsed value

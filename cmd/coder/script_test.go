@@ -76,6 +76,8 @@ func scriptParams(dir string) testscript.Params {
 			}
 			// A -race binary sleeps 1s at exit by default to flush reports;
 			// every coder exec would pay it. Reports still print.
+			// Layout is checked without colour; color.txtar unsets this.
+			env.Setenv("NO_COLOR", "1")
 			env.Setenv("GORACE", "atexit_sleep_ms=0 halt_on_error=1")
 			env.Values[serverKey{}] = &serverHolder{}
 			return nil
