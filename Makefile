@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo v0.0
 LDFLAGS := -s -w -X $(PKG)/cli.version=$(VERSION)
 FUZZTIME ?= 60s
 
-.PHONY: all build test vet fmt-check lint fuzz demo bench bench-e2e catalog clean docs
+.PHONY: all build test vet fmt-check lint fuzz demo bench bench-e2e catalog clean docs test-shells
 
 all: build
 
@@ -74,6 +74,11 @@ lint: vet fmt-check
 
 test: vet fmt-check
 	$(GO) test -race -count=1 ./...
+
+# Completion in real zsh and fish (bash runs in 'make test'). Fails, never
+# skips, when a shell is missing: .ci/run installs them first.
+test-shells:
+	$(GO) test -tags shells -count=1 -run '^TestShells$$' ./cmd/coder
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/... ./sdk/... ./cli/...

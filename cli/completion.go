@@ -54,9 +54,13 @@ func completeAllowTypes(_ *cobra.Command, _ []string, toComplete string) ([]stri
 
 func completeColumns(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 	prefix, last := lastListItem(toComplete)
+	chosen := map[string]bool{}
+	for _, c := range strings.Split(prefix, ",") {
+		chosen[strings.ReplaceAll(canonicalColumn(c), " ", "_")] = true
+	}
 	var out []string
 	for _, col := range columnFlagNames() {
-		if strings.HasPrefix(col, last) {
+		if strings.HasPrefix(col, last) && !chosen[col] {
 			out = append(out, prefix+col)
 		}
 	}
@@ -103,6 +107,20 @@ func completeSortFields(_ *cobra.Command, _ []string, toComplete string) ([]stri
 			if strings.HasPrefix(candidate, toComplete) {
 				out = append(out, candidate)
 			}
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
+// commonLifetimes are what --lifetime offers: the lifetimes people pick,
+// shortest first, and max. Never files: a lifetime is not a path.
+var commonLifetimes = []string{"15m", "1h", "8h", "1d", "7d", "30d", "max"}
+
+func completeLifetimes(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	var out []string
+	for _, l := range commonLifetimes {
+		if strings.HasPrefix(l, toComplete) {
+			out = append(out, l)
 		}
 	}
 	return out, cobra.ShellCompDirectiveNoFileComp

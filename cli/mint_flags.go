@@ -46,6 +46,7 @@ func addMintFlags(cmd *cobra.Command, m *mintFlags, help mintFlagHelp) {
 	withEnv(fl, "name", "CODER_TOKEN_NAME")
 	fl.StringVar(&m.Lifetime, "lifetime", "", help.lifetime)
 	withEnv(fl, "lifetime", "CODER_TOKEN_LIFETIME")
+	_ = cmd.RegisterFlagCompletionFunc("lifetime", completeLifetimes)
 	fl.StringVarP(&m.User, "user", "u", "me", "User to create the token for (username or ID; other users need the Owner role)")
 	withEnv(fl, "user", "CODER_TOKEN_USER")
 	fl.StringArrayVar(&m.Scopes, "scope", nil, "A `scope` for the token, e.g. workspace:read (repeatable or comma-separated; default coder:all)")

@@ -222,6 +222,7 @@ func newRootCommand(f *Factory) *cobra.Command {
 		newProfileCommand(f),
 		newFormattingTopic(),
 	)
+	useCommaFriendlyBash(root)
 	return root
 }
 

@@ -83,6 +83,7 @@ func newTokensRotateCommand(f *Factory) *cobra.Command {
 	withEnv(fl, "name", "CODER_TOKEN_NAME")
 	fl.StringVar(&opts.Lifetime, "lifetime", "", "How long the successor lives, e.g. 8h, 30d or max (default: as long as the old token was made to live)")
 	withEnv(fl, "lifetime", "CODER_TOKEN_LIFETIME")
+	_ = cmd.RegisterFlagCompletionFunc("lifetime", completeLifetimes)
 	fl.BoolVar(&opts.Delete, "delete", false, "Delete the old token instead of expiring it (removes the audit trail)")
 	withEnv(fl, "delete", "CODER_TOKEN_DELETE")
 	opts.Output = addOutputFlag(cmd, "text", "json", "env")
