@@ -72,8 +72,13 @@ fmt-check:
 
 lint: vet fmt-check
 
+# Progress as it happens: a line when each package starts and finishes, and
+# the output of failing tests only (internal/cmd/testprogress reads go test
+# -json). pipefail keeps go test's own exit status.
 test: vet fmt-check
-	$(GO) test -race -count=1 ./...
+	@$(GO) build -o bin/testprogress ./internal/cmd/testprogress
+	@echo "go test -race ./... (a fresh clone compiles the race runtime and every dependency first)"
+	@bash -o pipefail -c '$(GO) test -race -count=1 -json ./... | bin/testprogress'
 
 # Completion in real zsh and fish (bash runs in 'make test'). Fails, never
 # skips, when a shell is missing: .ci/run installs them first.
