@@ -36,20 +36,125 @@ func completeScopes(_ *cobra.Command, _ []string, toComplete string) ([]string, 
 	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
-// completeAllowTypes offers "<type>:" and "<type>:*"; ids need a UUID the
-// user pastes.
-func completeAllowTypes(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	prefix, last := lastListItem(toComplete)
-	var out []string
-	if typ, _, found := strings.Cut(last, ":"); found {
-		return []string{prefix + typ + ":*"}, cobra.ShellCompDirectiveNoFileComp
+// completeAllowTypes offers "<type>:" and "<type>:*"; after "workspace:"
+// it also offers the workspaces the caller can read, by owner/name, which
+// --allow resolves.
+func completeAllowTypes(f *Factory) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		prefix, last := lastListItem(toComplete)
+		var out []string
+		if typ, ref, found := strings.Cut(last, ":"); found {
+			out = append(out, prefix+typ+":*")
+			if typ == "workspace" {
+				for _, ws := range f.completionWorkspaces(cmd, ref) {
+					out = append(out, prefix+"workspace:"+ws)
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		}
+		for _, typ := range append([]string{"*"}, scopes.Snapshot().ResourceTypes()...) {
+			if strings.HasPrefix(typ, last) {
+				out = append(out, prefix+typ+":")
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 	}
-	for _, typ := range append([]string{"*"}, scopes.Snapshot().ResourceTypes()...) {
-		if strings.HasPrefix(typ, last) {
-			out = append(out, prefix+typ+":")
+}
+
+// completionClient prepares the command (completion skips the pre-run
+// hooks) and returns a client and a context bounded by completionTimeout,
+// or nil when there is no usable login.
+func (f *Factory) completionClient(cmd *cobra.Command) (*sdk.Client, context.Context, context.CancelFunc) {
+	f.completing = true
+	if err := f.prepare(cmd); err != nil {
+		return nil, nil, nil
+	}
+	client, err := f.Client()
+	if err != nil {
+		return nil, nil, nil
+	}
+	ctx, cancel := context.WithTimeout(cmd.Context(), completionTimeout)
+	return client, ctx, cancel
+}
+
+// completionWorkspaces lists "owner/name" of the workspaces matching what
+// was typed after "workspace:" ("dev", "alice/", "alice/de").
+func (f *Factory) completionWorkspaces(cmd *cobra.Command, typed string) []string {
+	if looksLikeUUIDStart(typed) {
+		return nil
+	}
+	client, ctx, cancel := f.completionClient(cmd)
+	if client == nil {
+		return nil
+	}
+	defer cancel()
+	query := typed
+	if owner, name, ok := strings.Cut(typed, "/"); ok {
+		query = "owner:" + owner
+		if name != "" {
+			query += " name:" + name
 		}
 	}
-	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	list, err := client.Workspaces(ctx, query, 0)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, ws := range list {
+		if ref := ws.OwnerName + "/" + ws.Name; strings.HasPrefix(ref, typed) || strings.HasPrefix(ws.Name, typed) {
+			out = append(out, ref)
+		}
+	}
+	return out
+}
+
+// looksLikeUUIDStart spots a pasted ID, which needs no lookup.
+func looksLikeUUIDStart(s string) bool {
+	return len(s) >= 8 && strings.Trim(s[:8], "0123456789abcdefABCDEF") == ""
+}
+
+// completeUsernames offers "me" and the usernames the caller can see: all
+// of them for an owner, themselves for a member.
+func completeUsernames(f *Factory) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		var out []string
+		if strings.HasPrefix("me", toComplete) {
+			out = append(out, "me")
+		}
+		client, ctx, cancel := f.completionClient(cmd)
+		if client == nil {
+			return out, cobra.ShellCompDirectiveNoFileComp
+		}
+		defer cancel()
+		users, err := client.Users(ctx, toComplete, 0)
+		if err != nil {
+			return out, cobra.ShellCompDirectiveNoFileComp
+		}
+		for _, u := range users {
+			if strings.HasPrefix(u.Username, toComplete) {
+				out = append(out, u.Username)
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// registerLookupCompletions gives every --user and --allow in the tree
+// completion from the server.
+func registerLookupCompletions(root *cobra.Command, f *Factory) {
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.LocalFlags().Lookup("user") != nil {
+			_ = c.RegisterFlagCompletionFunc("user", completeUsernames(f))
+		}
+		if c.LocalFlags().Lookup("allow") != nil {
+			_ = c.RegisterFlagCompletionFunc("allow", completeAllowTypes(f))
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
 }
 
 func completeColumns(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {

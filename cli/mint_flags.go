@@ -56,7 +56,7 @@ func addMintFlags(cmd *cobra.Command, m *mintFlags, help mintFlagHelp) {
 	fl.BoolVar(&m.WithDeps, "with-deps", false, "Also allow what each workspace entry needs: its template and template version, owner, owner's organization membership and dormant twin (printed on stderr)")
 	withEnv(fl, "with-deps", "CODER_TOKEN_WITH_DEPS")
 	_ = cmd.RegisterFlagCompletionFunc("scope", completeScopes)
-	_ = cmd.RegisterFlagCompletionFunc("allow", completeAllowTypes)
+	// --allow and --user complete from the server: registerLookupCompletions.
 }
 
 // plan checks the mint flags without touching the network. It returns

@@ -223,6 +223,7 @@ func newRootCommand(f *Factory) *cobra.Command {
 		newFormattingTopic(),
 	)
 	useCommaFriendlyBash(root)
+	registerLookupCompletions(root, f)
 	return root
 }
 

@@ -40,6 +40,7 @@ var routeTable = []routeSpec{
 	{pattern: "GET /api/v2/users/first", public: true, handler: (*Server).handleFirstUser},
 	{pattern: "POST /api/v2/users/login", public: true, handler: (*Server).handleLogin},
 	{pattern: "POST /api/v2/users/logout", handler: (*Server).handleLogout},
+	{pattern: "GET /api/v2/users", handler: (*Server).handleListUsers},
 	{pattern: "GET /api/v2/users/{user}", handler: (*Server).handleGetUser},
 	{pattern: "GET /api/v2/auth/scopes", public: true, availableIn: Generation.hasScopes, handler: (*Server).handleScopeCatalog},
 	{pattern: "POST /api/v2/users/{user}/keys", handler: (*Server).handlePostSessionKey},
@@ -56,6 +57,7 @@ var routeTable = []routeSpec{
 	{pattern: "GET /api/v2/templateversions/{templateversion}", handler: (*Server).handleTemplateVersion},
 	{pattern: "GET /api/v2/organizations/{organization}/groups/{groupname}", handler: (*Server).handleGroupByName},
 	{pattern: "GET /api/v2/users/{user}/workspace/{workspacename}", handler: (*Server).handleWorkspaceByOwnerAndName},
+	{pattern: "GET /api/v2/workspaces", handler: (*Server).handleListWorkspaces},
 	{pattern: "GET /api/v2/workspaces/{workspace}", handler: (*Server).handleWorkspaceByID},
 	{pattern: "POST /api/v2/authcheck", handler: (*Server).handleAuthCheck},
 }

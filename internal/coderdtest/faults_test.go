@@ -237,6 +237,7 @@ func TestRoutePatternsAreTheAgreedRoutes(t *testing.T) {
 		"GET /api/v2/users/first",
 		"POST /api/v2/users/login",
 		"POST /api/v2/users/logout",
+		"GET /api/v2/users",
 		"GET /api/v2/users/{user}",
 		"GET /api/v2/auth/scopes",
 		"POST /api/v2/users/{user}/keys",
@@ -253,6 +254,7 @@ func TestRoutePatternsAreTheAgreedRoutes(t *testing.T) {
 		"GET /api/v2/templateversions/{templateversion}",
 		"GET /api/v2/organizations/{organization}/groups/{groupname}",
 		"GET /api/v2/users/{user}/workspace/{workspacename}",
+		"GET /api/v2/workspaces",
 		"GET /api/v2/workspaces/{workspace}",
 		"POST /api/v2/authcheck",
 	}
