@@ -75,7 +75,14 @@ lint: vet fmt-check
 # Progress as it happens: a line when each package starts and finishes, and
 # the output of failing tests only (internal/cmd/testprogress reads go test
 # -json). pipefail keeps go test's own exit status.
-test: vet fmt-check
+#
+# vet runs with -race here so that it compiles the standard library and the
+# dependencies with the same flags as go test -race and the two share the
+# build cache: on a fresh clone a plain vet compiled everything a second
+# time (measured with the race build cached: 145 CPU-s for go vet, 32 for
+# go vet -race, of about 480 for the whole first run).
+test: fmt-check
+	$(GO) vet -race ./...
 	@$(GO) build -o bin/testprogress ./internal/cmd/testprogress
 	@echo "go test -race ./... (a fresh clone compiles the race runtime and every dependency first)"
 	@bash -o pipefail -c '$(GO) test -race -count=1 -json ./... | bin/testprogress'
