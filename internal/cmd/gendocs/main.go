@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/scopedtokens/coder/cli"
+	"github.com/scopedtokens/coder/internal/docgen"
 )
 
 func main() {
@@ -14,7 +15,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: gendocs DIR")
 		os.Exit(2)
 	}
-	if err := cli.WriteDocs(os.Args[1]); err != nil {
+	if err := docgen.WriteDocs(cli.DocsRoot(), os.Args[1]); err != nil {
 		fmt.Fprintln(os.Stderr, "gendocs:", err)
 		os.Exit(1)
 	}
