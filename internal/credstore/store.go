@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -62,12 +63,17 @@ type meta struct {
 	Storage string `json:"storage,omitempty"`
 }
 
-var profileName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
+// profileName is compiled on first use: the bounded repetition makes a large
+// program (~850 allocations), which every command would otherwise pay at
+// start-up, though only profile commands and --profile need it.
+var profileName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
+})
 
 // ValidProfileName reports whether name can be a profile (it becomes a
 // directory name).
 func ValidProfileName(name string) error {
-	if !profileName.MatchString(name) {
+	if !profileName().MatchString(name) {
 		return fmt.Errorf("invalid profile name %q: use letters, digits, '.', '_' and '-', starting with a letter or digit", name)
 	}
 	return nil
