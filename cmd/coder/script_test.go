@@ -251,21 +251,8 @@ func cmdMint(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 3 {
 		ts.Fatalf("usage: mint owner|member NAME LIFETIME [SCOPES [ALLOW]]")
 	}
-	srv := server(ts)
-	user := srv.Owner
-	if args[0] == "member" {
-		user = srv.Member
-	}
-	d, err := time.ParseDuration(args[2])
-	ts.Check(err)
-	var scopes, allow []string
-	if len(args) > 3 {
-		scopes = strings.Split(args[3], ",")
-	}
-	if len(args) > 4 {
-		allow = strings.Split(args[4], ",")
-	}
-	key := srv.MintToken(user, args[1], d, scopes, allow)
+	user, d, scopes, allow := mintSpec(ts, args[0], args[2:])
+	key := server(ts).MintToken(user, args[1], d, scopes, allow)
 	ts.Setenv("KEY", key)
 	ts.Setenv("KEY_ID", strings.SplitN(key, "-", 2)[0])
 }
@@ -276,25 +263,33 @@ func cmdMintMany(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 4 {
 		ts.Fatalf("usage: mintmany owner|member N PREFIX LIFETIME [SCOPES [ALLOW]]")
 	}
-	srv := server(ts)
-	user := srv.Owner
-	if args[0] == "member" {
-		user = srv.Member
-	}
 	n, err := strconv.Atoi(args[1])
 	ts.Check(err)
-	d, err := time.ParseDuration(args[3])
-	ts.Check(err)
-	var scopes, allow []string
-	if len(args) > 4 {
-		scopes = strings.Split(args[4], ",")
-	}
-	if len(args) > 5 {
-		allow = strings.Split(args[5], ",")
-	}
+	user, d, scopes, allow := mintSpec(ts, args[0], args[3:])
+	srv := server(ts)
 	for i := 1; i <= n; i++ {
 		srv.MintToken(user, args[2]+"-"+strconv.Itoa(i), d, scopes, allow)
 	}
+}
+
+// mintSpec reads the arguments mint and mintmany share: who the token is
+// for, then LIFETIME [SCOPES [ALLOW]] (comma-separated lists).
+func mintSpec(ts *testscript.TestScript, who string, rest []string) (coderdtest.User, time.Duration, []string, []string) {
+	srv := server(ts)
+	user := srv.Owner
+	if who == "member" {
+		user = srv.Member
+	}
+	d, err := time.ParseDuration(rest[0])
+	ts.Check(err)
+	var scopes, allow []string
+	if len(rest) > 1 {
+		scopes = strings.Split(rest[1], ",")
+	}
+	if len(rest) > 2 {
+		allow = strings.Split(rest[2], ",")
+	}
+	return user, d, scopes, allow
 }
 
 // exits CODE PROGRAM ARGS... runs a program and asserts its exit code.
