@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"regexp"
 
 	"github.com/spf13/cobra"
 )
@@ -14,7 +13,7 @@ const defaultKeyEnv = "CODER_SESSION_TOKEN"
 
 // envNamePattern is what POSIX shells, GitHub's $GITHUB_ENV and GitLab's
 // dotenv reports accept as a variable name.
-var envNamePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var envNamePattern = lazyRegexp(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // addEnvNameFlag registers --env, the variable a key is handed over in.
 func addEnvNameFlag(cmd *cobra.Command, name *string, usage string) {
@@ -24,7 +23,7 @@ func addEnvNameFlag(cmd *cobra.Command, name *string, usage string) {
 
 // validateEnvName checks a --env value before anything is sent.
 func validateEnvName(name string) error {
-	if !envNamePattern.MatchString(name) {
+	if !envNamePattern().MatchString(name) {
 		return usageErrorf("--env: %q is not a usable environment variable name: want letters, digits and _, not starting with a digit, e.g. --env CODER_SESSION_TOKEN", name)
 	}
 	return nil

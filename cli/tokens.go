@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/google/uuid"
@@ -61,7 +60,7 @@ var (
 // default --user me must not remove someone else's token by accident.
 func resolveToken(ctx context.Context, client *sdk.Client, user, ref string) (sdk.APIKey, error) {
 	trimmed := strings.TrimSpace(ref)
-	if fullKeyPattern.MatchString(trimmed) {
+	if fullKeyPattern().MatchString(trimmed) {
 		id, _, _ := sdk.SplitToken(trimmed)
 		key, err := client.TokenByID(ctx, user, id)
 		if sdk.IsNotFound(err) {
@@ -79,7 +78,7 @@ func resolveToken(ctx context.Context, client *sdk.Client, user, ref string) (sd
 	if err == nil || !sdk.IsNotFound(err) {
 		return key, err
 	}
-	if !keyIDPattern.MatchString(trimmed) {
+	if !keyIDPattern().MatchString(trimmed) {
 		return sdk.APIKey{}, withHint(fmt.Errorf("no token named %q for user %q: %w", ref, user, err),
 			"list the tokens with 'coder tokens ls' (add --include-expired for expired ones)")
 	}

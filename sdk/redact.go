@@ -7,19 +7,20 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // keyShape matches a Coder API key (10-character ID, dash, 22-character secret)
 // anywhere in text. Whatever field, header or page it arrives in, its secret half
 // is replaced; the ID, which is public, stays so the log can still be followed.
-var keyShape = regexp.MustCompile(`\b([0-9A-Za-z]{10})-[0-9A-Za-z]{22}\b`)
+var keyShape = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b([0-9A-Za-z]{10})-[0-9A-Za-z]{22}\b`) })
 
 // scrubKeys replaces the secret half of every key-shaped string in s.
 func scrubKeys(s string) string {
 	if !strings.Contains(s, "-") {
 		return s
 	}
-	return keyShape.ReplaceAllString(s, "${1}-"+redactionMarker)
+	return keyShape().ReplaceAllString(s, "${1}-"+redactionMarker)
 }
 
 // headerSecrets lists the values of configured headers whose names suggest a

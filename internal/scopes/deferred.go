@@ -5,23 +5,25 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Names the bundled snapshot lacks may still be offered by a newer server,
 // so a well-formed one is deferred to the live catalog instead of rejected;
 // only malformed input is an error before any request.
 
+// The shapes compile on first use: package init runs for every command.
 var (
-	lowLevelShape  = regexp.MustCompile(`^[a-z0-9_]+:([a-z0-9_]+|\*)$`)
-	compositeShape = regexp.MustCompile(`^coder:[a-z0-9_.]+$`)
-	typeShape      = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	lowLevelShape  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9_]+:([a-z0-9_]+|\*)$`) })
+	compositeShape = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^coder:[a-z0-9_.]+$`) })
+	typeShape      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9_]*$`) })
 )
 
 // WellFormedScope reports whether name has the shape of a requestable scope
 // (lower-case resource:action, resource:* or coder:<name>); whether a server
 // offers it is for its catalog to say.
 func WellFormedScope(name string) bool {
-	return lowLevelShape.MatchString(name) || compositeShape.MatchString(name)
+	return lowLevelShape().MatchString(name) || compositeShape().MatchString(name)
 }
 
 // ParseScopesDeferred is ParseScopes, except that a well-formed name c lacks
@@ -82,7 +84,7 @@ func AllowTypes(values []string) []string {
 func DeferredTypes(c *Catalog, values []string) []string {
 	var unknown []string
 	for _, typ := range AllowTypes(values) {
-		if typ != wildcard && !c.isResourceType(typ) && typeShape.MatchString(typ) {
+		if typ != wildcard && !c.isResourceType(typ) && typeShape().MatchString(typ) {
 			unknown = append(unknown, typ)
 		}
 	}

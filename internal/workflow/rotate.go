@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/scopedtokens/coder/internal/scopes"
@@ -20,7 +21,7 @@ import (
 // successor is a new token with a new name and key.
 
 // successorSuffix is the rotation counter at the end of a name: "-r2", "-r3"…
-var successorSuffix = regexp.MustCompile(`^(.*)-r([1-9][0-9]{0,8})$`)
+var successorSuffix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.*)-r([1-9][0-9]{0,8})$`) })
 
 // SuccessorName is the name the successor of a token named name gets on the
 // attempt-th try (0 first): the counter after "-r" goes up by one, and a
@@ -29,7 +30,7 @@ var successorSuffix = regexp.MustCompile(`^(.*)-r([1-9][0-9]{0,8})$`)
 // name: "ci-r2" taken → "ci-r3".
 func SuccessorName(name string, attempt int) string {
 	base, n := name, 1
-	if m := successorSuffix.FindStringSubmatch(name); m != nil {
+	if m := successorSuffix().FindStringSubmatch(name); m != nil {
 		base = m[1]
 		n, _ = strconv.Atoi(m[2]) // at most 9 digits: always fits
 	}
