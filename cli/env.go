@@ -81,7 +81,11 @@ var notFromConfigFile = []struct{ name, why string }{
 // precedence flag > env > config file. It returns the source of every flag
 // and warnings about config.yaml keys that no command reads. Errors name
 // where the bad value came from: "$CODER_TIMEOUT: …", "…/config.yaml: timeout: …".
-func bindEnvironment(cmd *cobra.Command, dir configDir) (map[string]valueSource, []string, error) {
+//
+// every returns the whole command tree: a value in the environment or the
+// shared config file is judged against all commands' flags, not only those
+// of cmd.
+func bindEnvironment(cmd *cobra.Command, dir configDir, every func() *cobra.Command) (map[string]valueSource, []string, error) {
 	v := viper.New()
 	sources := map[string]valueSource{}
 	var bindErr error
@@ -103,7 +107,7 @@ func bindEnvironment(cmd *cobra.Command, dir configDir) (map[string]valueSource,
 		}
 		value := v.GetString(f.Name)
 		if err := setFlagFromString(f, value); err != nil {
-			if choiceOfAnotherCommand(cmd, f.Name, value) {
+			if choiceOfAnotherCommand(every(), cmd, f.Name, value) {
 				return // e.g. CODER_OUTPUT=table is for list; whoami keeps its default
 			}
 			bindErr = usageErrorf("$%s: invalid value %q for --%s: %w", env, value, f.Name, err)
@@ -133,13 +137,13 @@ func bindEnvironment(cmd *cobra.Command, dir configDir) (map[string]valueSource,
 			return nil, nil, usageErrorf("%s may not set %q: %s", path, forbidden.name, forbidden.why)
 		}
 	}
-	warnings := configKeyWarnings(cmd.Root(), path, file.AllKeys())
+	warnings := configKeyWarnings(every(), path, file.AllKeys())
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
 		if bindErr != nil || sources[f.Name] != sourceDefault || !file.InConfig(f.Name) || commandLineOnly(f) {
 			return
 		}
 		if err := setFlagFromConfig(f, file.Get(f.Name)); err != nil {
-			if choiceOfAnotherCommand(cmd, f.Name, fmt.Sprint(file.Get(f.Name))) {
+			if choiceOfAnotherCommand(every(), cmd, f.Name, fmt.Sprint(file.Get(f.Name))) {
 				return
 			}
 			bindErr = usageErrorf("%s: %s: invalid value %q: %w", path, f.Name, fmt.Sprint(file.Get(f.Name)), err)
@@ -238,11 +242,15 @@ func editDistance(a, b string) int {
 // command offers for a flag of the same name. Environment variables and
 // config.yaml are shared by every command, so "output: table" must not break
 // whoami, whose --output knows only text and json; a typo still fails.
-func choiceOfAnotherCommand(cmd *cobra.Command, name, value string) bool {
+//
+// root may be another build of the tree than cmd's, so cmd is known by its
+// path.
+func choiceOfAnotherCommand(root, cmd *cobra.Command, name, value string) bool {
 	found := false
+	self := cmd.CommandPath()
 	var visit func(c *cobra.Command)
 	visit = func(c *cobra.Command) {
-		if c != cmd {
+		if c.CommandPath() != self {
 			if f := c.LocalFlags().Lookup(name); f != nil {
 				if enum, ok := f.Value.(*enumValue); ok && slices.Contains(enum.choices, value) {
 					found = true
@@ -253,7 +261,7 @@ func choiceOfAnotherCommand(cmd *cobra.Command, name, value string) bool {
 			visit(sub)
 		}
 	}
-	visit(cmd.Root())
+	visit(root)
 	return found
 }
 

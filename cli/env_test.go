@@ -10,16 +10,21 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// whoamiCommand returns the whoami command of a real command tree, so that
-// other commands' --output choices are present.
-func whoamiCommand(t *testing.T) *cobra.Command {
+// whoamiCommand returns the whoami command as `coder whoami` builds it: its
+// tree holds whoami alone, and every() the whole tree, so other commands'
+// --output choices must come from every().
+func whoamiCommand(t *testing.T) (cmd *cobra.Command, every func() *cobra.Command) {
 	t.Helper()
-	root := newRootCommand(newFactory(&IOStreams{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}))
+	f := newFactory(&IOStreams{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}})
+	root := newRootCommandFor(f, []string{"whoami"})
 	cmd, _, err := root.Find([]string{"whoami"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cmd
+	if n := len(root.Commands()); n != 1 {
+		t.Fatalf("the tree for whoami has %d commands, want whoami alone", n)
+	}
+	return cmd, f.everyCommand
 }
 
 func TestBindEnvironment(t *testing.T) {
@@ -54,8 +59,8 @@ func TestBindEnvironment(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			cmd := whoamiCommand(t)
-			sources, _, err := bindEnvironment(cmd, dir)
+			cmd, every := whoamiCommand(t)
+			sources, _, err := bindEnvironment(cmd, dir, every)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error = %v, want one containing %q", err, tt.wantErr)

@@ -33,7 +33,7 @@ func run(ctx context.Context, args []string, streams *IOStreams, opts Options) i
 		f.openBrowser = openBrowser
 	}
 	defer routeStdlibLog(f)()
-	root := newRootCommand(f)
+	root := newRootCommandFor(f, args)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
@@ -86,6 +86,10 @@ type Factory struct {
 	dir     configDir
 	command string // full command path, for the User-Agent
 	cmd     *cobra.Command
+	// everyCommand is the whole command tree, for checks of values that
+	// all commands share (environment, config.yaml) even when run built
+	// only the command that runs.
+	everyCommand func() *cobra.Command
 	// completing is set while the shell asks for completions, whose stderr
 	// lands on the user's prompt line: no warnings then.
 	completing bool
@@ -136,7 +140,9 @@ Configuration, highest precedence first:
 
 `
 
-func newRootCommand(f *Factory) *cobra.Command {
+// newRootShell is the root command with its persistent flags and no
+// subcommands; command_tree.go adds those.
+func newRootShell(f *Factory) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "coder",
 		Short: "Manage scoped API tokens on a Coder deployment",
@@ -211,17 +217,6 @@ func newRootCommand(f *Factory) *cobra.Command {
 		"Store the session token in the OS keyring (the Secret Service on Linux) instead of the session file; ignored with --global-config, as upstream")
 	withEnv(pf, "use-keyring", "CODER_USE_KEYRING")
 
-	root.AddCommand(
-		newTokensCommand(f),
-		newTokenConfigCommand(f),
-		newLoginCommand(f),
-		newLogoutCommand(f),
-		newWhoamiCommand(f),
-		newProfileCommand(f),
-		newFormattingTopic(),
-	)
-	useCommaFriendlyBash(root)
-	registerLookupCompletions(root, f)
 	return root
 }
 
@@ -238,7 +233,7 @@ func (f *Factory) prepare(cmd *cobra.Command) error {
 	if err := rejectEmptyFlags(cmd); err != nil {
 		return err
 	}
-	sources, warnings, err := bindEnvironment(cmd, dir)
+	sources, warnings, err := bindEnvironment(cmd, dir, f.everyCommand)
 	// Colour is decided as soon as $CODER_FORCE_TTY is bound, so that even
 	// a binding error is marked.
 	if f.global.forceTTY {

@@ -30,25 +30,15 @@ func newTokensCommand(f *Factory) *cobra.Command {
 		Args: noArgsOrSuggest,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(
-		newTokensCreateCommand(f),
-		newTokensExecCommand(f),
-		newTokensRotateCommand(f),
-		newTokensListCommand(f),
-		newTokensViewCommand(f),
-		newTokensRemoveCommand(f),
-		newTokensPruneCommand(f),
-		newTokensScopesCommand(f),
-		newTokensCheckCommand(f),
-	)
+	// Its subcommands are in commandTree, built only when reached.
 	return cmd
 }
 
 // keyIDPattern matches the 10-character ID part of a key; fullKeyPattern a
 // whole `<id>-<secret>` key.
 var (
-	keyIDPattern   = regexp.MustCompile(`^[0-9A-Za-z]{10}$`)
-	fullKeyPattern = regexp.MustCompile(`^[0-9A-Za-z]{10}-[0-9A-Za-z]{22}$`)
+	keyIDPattern   = lazyRegexp(`^[0-9A-Za-z]{10}$`)
+	fullKeyPattern = lazyRegexp(`^[0-9A-Za-z]{10}-[0-9A-Za-z]{22}$`)
 )
 
 // resolveToken finds a token by name, ID or whole key. A whole key is never
