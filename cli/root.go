@@ -25,8 +25,12 @@ func Main(ctx context.Context, args []string, streams *IOStreams) int {
 }
 
 func run(ctx context.Context, args []string, streams *IOStreams, opts Options) int {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	streams.interrupted = ctx.Done()
 	f := newFactory(streams)
+	f.interrupts = interrupts{signals: opts.Signals, cancel: cancel}
+	defer f.interrupts.release()
 	f.keyringProvider, f.keyringTimeout = opts.Keyring, opts.KeyringTimeout
 	f.openBrowser = opts.OpenBrowser
 	if f.openBrowser == nil {
@@ -104,6 +108,7 @@ type Factory struct {
 	credStore       *credstore.Store
 	plaintextWarned bool
 	openBrowser     func(url string) error
+	interrupts      interrupts
 }
 
 func newFactory(streams *IOStreams) *Factory {
@@ -118,6 +123,10 @@ type Options struct {
 	KeyringTimeout time.Duration
 	// OpenBrowser stands in for the desktop's URL handler.
 	OpenBrowser func(url string) error
+	// Signals cancel the running command (main passes SIGINT and SIGTERM):
+	// it then says "interrupted", with what may be left behind, and exits
+	// 130.
+	Signals []os.Signal
 }
 
 // MainWithOptions is Main with parts of the system replaced.
@@ -224,6 +233,7 @@ func newRootShell(f *Factory) *cobra.Command {
 // environment and config file and checks global flags. It does no I/O beyond
 // a stat of config.yaml.
 func (f *Factory) prepare(cmd *cobra.Command) error {
+	f.interrupts.catch()
 	f.command = cmd.CommandPath()
 	dir, err := f.configDirFromFlags(cmd)
 	if err != nil {

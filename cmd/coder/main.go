@@ -4,7 +4,6 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
 	"syscall"
 
 	"github.com/scopedtokens/coder/cli"
@@ -18,7 +17,6 @@ func run() int { return runWith(cli.Options{}) }
 
 // runWith lets the test binary stand in for parts of the system (the keyring).
 func runWith(opts cli.Options) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return cli.MainWithOptions(ctx, os.Args[1:], cli.SystemIO(), opts)
+	opts.Signals = []os.Signal{os.Interrupt, syscall.SIGTERM}
+	return cli.MainWithOptions(context.Background(), os.Args[1:], cli.SystemIO(), opts)
 }
