@@ -7,8 +7,6 @@
 package scopes
 
 import (
-	_ "embed"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -23,10 +21,8 @@ import (
 const snapshotCommit = "00bbef6bebb5d4d4cb33f98df4c183a2ed2debf6"
 
 // scope-catalog.json began as a verbatim copy of shared/api/scope-catalog.json;
-// `go generate` (gen/) refreshes it from a server's scope list.
-//
-//go:embed scope-catalog.json
-var snapshotJSON []byte
+// `go generate` (gen/) refreshes it from a server's scope list and writes it
+// as Go to snapshot_gen.go (snapshotFile), which is what the binary carries.
 
 // Source says where a catalog's list of requestable names came from.
 type Source int
@@ -90,15 +86,7 @@ type catalogFile struct {
 	Resources         map[string][]string `json:"resources"`
 }
 
-var loadSnapshot = sync.OnceValue(func() *Catalog {
-	var file catalogFile
-	if err := json.Unmarshal(snapshotJSON, &file); err != nil {
-		// The file is embedded at build time and covered by tests, so a
-		// failure here is a build defect, not a runtime condition.
-		panic(fmt.Sprintf("scopes: embedded scope-catalog.json is invalid: %v", err))
-	}
-	return newSnapshot(file)
-})
+var loadSnapshot = sync.OnceValue(func() *Catalog { return newSnapshot(snapshotFile) })
 
 // Snapshot returns the catalog embedded in the binary (coder/coder at
 // snapshotCommit). Use it when the server does not publish its scope list.

@@ -1,4 +1,5 @@
-// Command gen rebuilds scope-catalog.json from a server's scope list; run it with
+// Command gen rebuilds scope-catalog.json from a server's scope list, and
+// snapshot_gen.go (the same catalog as Go, which the binary embeds); run it with
 // `go generate ./internal/scopes` (or `make catalog URL=...`).
 //
 // The names come from $CODER_SCOPES_URL (a deployment URL, or the full
@@ -51,7 +52,14 @@ func run() error {
 	if err := os.WriteFile(catalogPath, out, 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "gen: wrote %s from %d names (%s)\n", catalogPath, len(names), from)
+	source, err := scopes.SnapshotSource(out)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(scopes.SnapshotSourceFile, source, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "gen: wrote %s and %s from %d names (%s)\n", catalogPath, scopes.SnapshotSourceFile, len(names), from)
 	return nil
 }
 
