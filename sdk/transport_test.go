@@ -38,7 +38,7 @@ type testServer struct {
 }
 
 // newTestServer serves handle; n is the 1-based number of the request.
-func newTestServer(t *testing.T, handle func(w http.ResponseWriter, r *http.Request, n int)) *testServer {
+func newTestServer(t testing.TB, handle func(w http.ResponseWriter, r *http.Request, n int)) *testServer {
 	t.Helper()
 	ts := &testServer{}
 	ts.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -61,7 +61,7 @@ func (ts *testServer) requests() []seenRequest {
 }
 
 // newTestClient returns a client with tiny retry waits for rawURL.
-func newTestClient(t *testing.T, rawURL string, mutate ...func(*Config)) *Client {
+func newTestClient(t testing.TB, rawURL string, mutate ...func(*Config)) *Client {
 	t.Helper()
 	u, err := url.Parse(rawURL)
 	if err != nil {

@@ -66,12 +66,36 @@ func (t AllowListTarget) MarshalJSON() ([]byte, error) { return json.Marshal(t.S
 
 // UnmarshalJSON accepts the string form servers send and, defensively, the
 // {"type","id"} object form shown by the generated API docs and an unmerged draft.
+// unquoteJSONString decodes a JSON string. The common entry, plain ASCII
+// such as "workspace:<uuid>", is cut out directly: a nested json.Unmarshal
+// per entry (validating again what the decoder already checked) was an
+// eighth of decoding a long token list.
+func unquoteJSONString(data []byte) (string, error) {
+	if len(data) >= 2 && data[len(data)-1] == '"' && plainASCII(data[1:len(data)-1]) {
+		return string(data[1 : len(data)-1]), nil
+	}
+	var s string
+	err := json.Unmarshal(data, &s)
+	return s, err
+}
+
+// plainASCII reports whether b needs no JSON unescaping: printable ASCII
+// without backslash or quote.
+func plainASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c >= 0x7f || c == '\\' || c == '"' {
+			return false
+		}
+	}
+	return true
+}
+
 func (t *AllowListTarget) UnmarshalJSON(data []byte) error {
 	data = bytes.TrimSpace(data)
 	switch {
 	case len(data) > 0 && data[0] == '"':
-		var s string
-		if err := json.Unmarshal(data, &s); err != nil {
+		s, err := unquoteJSONString(data)
+		if err != nil {
 			return err
 		}
 		parsed, err := ParseAllowListTarget(s)

@@ -481,3 +481,20 @@ func TestErrorBodyFixtures(t *testing.T) {
 		})
 	}
 }
+
+// TestUnquoteJSONStringMatchesEncodingJSON: the shortcut for plain entries
+// decodes every string as encoding/json does.
+func TestUnquoteJSONStringMatchesEncodingJSON(t *testing.T) {
+	for _, raw := range []string{
+		`"workspace:8e2e1f2c-7d41-4f5b-9a57-2b3e4f5a6b7c"`, `"*:*"`, `""`,
+		`"workspace:\u002a"`, `"a\"b"`, `"a\\b"`, `"tab\there"`, `"caf\u00e9"`, "\"café\"",
+		"\"\xff\"", `"\ud800"`, `"<&>"`,
+	} {
+		want := ""
+		wantErr := json.Unmarshal([]byte(raw), &want)
+		got, err := unquoteJSONString([]byte(raw))
+		if got != want || (err == nil) != (wantErr == nil) {
+			t.Errorf("%s: got %q, %v; encoding/json %q, %v", raw, got, err, want, wantErr)
+		}
+	}
+}
