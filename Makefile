@@ -17,8 +17,13 @@ build:
 bin/fakecoderd: $(shell find internal/coderdtest -name '*.go' -o -name '*.json')
 	CGO_ENABLED=0 $(GO) build -o bin/fakecoderd ./internal/coderdtest/cmd/fakecoderd
 
-bin/designcard-hello: bench/designcard/main.go go.mod
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w' -o bin/designcard-hello ./bench/designcard
+# Start-up floors for bench-e2e: the smallest CLI that uses the design-card
+# libraries, and one that only imports them.
+bin/designcard: bench/designcard/main.go go.mod
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w' -o bin/designcard ./bench/designcard
+
+bin/designcard-imports: bench/designcard/imports/main.go go.mod
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w' -o bin/designcard-imports ./bench/designcard/imports
 
 # The main job end to end against the stand-in server on loopback, in a
 # throwaway config directory (your real ~/.config/coderv2 is never touched).
@@ -99,7 +104,7 @@ bench:
 # prints each ratio with its target and peak RSS. Needs hyperfine, jq, curl and
 # GNU time (Debian: apt-get install -y hyperfine jq curl time). Not part of test.
 # SIZES="1000 10000" RUNS=5 DELAY=20ms override the defaults.
-bench-e2e: build bin/fakecoderd bin/designcard-hello
+bench-e2e: build bin/fakecoderd bin/designcard bin/designcard-imports
 	@scripts/bench-e2e.sh
 
 fuzz:
