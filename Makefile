@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo v0.0
 LDFLAGS := -s -w -X $(PKG)/cli.version=$(VERSION)
 FUZZTIME ?= 60s
 
-.PHONY: all build test vet fmt-check lint fuzz demo bench bench-e2e catalog clean docs test-shells
+.PHONY: all build test vet fmt-check lint fuzz demo bench bench-e2e catalog clean docs test-shells test-keyring
 
 all: build
 
