@@ -93,9 +93,9 @@ func runWhoami(ctx context.Context, opts *whoamiOptions) error {
 	if session != nil {
 		report.SessionExpiresAt = &session.ExpiresAt
 		left = session.ExpiresAt.Sub(opts.Now()).Round(time.Minute)
-		if left < 24*time.Hour {
-			fmt.Fprintf(opts.IO.ErrOut, "warning: the session in use expires in %s (%s); get a new one before then, e.g. with 'coder login'\n",
-				lifetime.Format(max(left, time.Minute)), session.ExpiresAt.UTC().Format(time.RFC3339))
+		if expiresSoon(*session, left) {
+			fmt.Fprintf(opts.IO.ErrOut, "warning: the session in use expires in %s (%s); get a new one before then, %s\n",
+				lifetime.Format(max(left, time.Minute)), session.ExpiresAt.UTC().Format(time.RFC3339), renewAdvice(*session))
 		}
 	}
 	if opts.Output.String() == "json" {
@@ -116,4 +116,26 @@ func runWhoami(ctx context.Context, opts *whoamiOptions) error {
 	}
 	_, err = fmt.Fprintf(w, "server: %s\n", safetext.Escape(info.Version))
 	return err
+}
+
+// expiresSoon reports whether the session in use is near its end: within a
+// day, and with at most a quarter of its own lifetime left. A 15-minute CI
+// token, or the one `tokens exec` hands a command, is short-lived by design,
+// not about to lapse unnoticed.
+func expiresSoon(session sdk.APIKey, left time.Duration) bool {
+	if left >= 24*time.Hour {
+		return false
+	}
+	life := time.Duration(session.LifetimeSeconds) * time.Second
+	return life <= 0 || left*4 <= life
+}
+
+// renewAdvice says how to replace the session: an API token gets a
+// successor (minted by a session that may mint, which a scoped token often
+// may not), a login session comes from logging in again.
+func renewAdvice(session sdk.APIKey) string {
+	if session.LoginType == "token" && session.TokenName != "" {
+		return "e.g. with 'coder tokens rotate " + safetext.Escape(session.TokenName) + "' from your login session"
+	}
+	return "e.g. with 'coder login'"
 }
