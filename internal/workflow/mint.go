@@ -72,13 +72,14 @@ func (m *Minter) Mint(ctx context.Context, p Prepared) (Result, error) {
 		readErr error
 		res     = Result{Key: key}
 	)
+	lookups := shareLookups(m.Client)
 	wg.Go(func() { meta, readErr = m.ReadBack(ctx, user, id) })
 	if p.FindMissingDeps {
-		wg.Go(func() { res.MissingDeps, res.MissingDepsErr = Closure(ctx, m.Client, p.Resolved) })
+		wg.Go(func() { res.MissingDeps, res.MissingDepsErr = Closure(ctx, lookups, p.Resolved) })
 	}
 	if p.Verifier != nil && namesObjects(p.Request.AllowList) {
 		res.Verified = true
-		wg.Go(func() { res.Verdicts, res.Skipped, res.VerifyErr = m.verify(ctx, p, key) })
+		wg.Go(func() { res.Verdicts, res.Skipped, res.VerifyErr = m.verify(ctx, p, key, lookups) })
 	}
 	wg.Wait()
 	var verdict Verdict
@@ -126,7 +127,7 @@ func namesObjects(list []sdk.AllowListTarget) bool {
 
 // verify asks authcheck, as the new key, what the requested claims say it
 // may do, with the workspaces the names and closure already looked up.
-func (m *Minter) verify(ctx context.Context, p Prepared, key string) ([]CheckResult, []Skipped, error) {
+func (m *Minter) verify(ctx context.Context, p Prepared, key string, api Lookups) ([]CheckResult, []Skipped, error) {
 	checker, err := p.Verifier(key)
 	if err != nil {
 		return nil, nil, err
@@ -140,7 +141,7 @@ func (m *Minter) verify(ctx context.Context, p Prepared, key string) ([]CheckRes
 			claims.Workspaces = append(claims.Workspaces, *r.Workspace)
 		}
 	}
-	return Verify(ctx, checker, m.Client, claims)
+	return Verify(ctx, checker, api, claims)
 }
 
 // withoutKey is what remains of a result whose token was revoked: the

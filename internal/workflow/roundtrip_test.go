@@ -273,3 +273,37 @@ func TestVerificationOverlapsTheReadBack(t *testing.T) {
 		t.Errorf("authcheck and read-back arrived %v apart, each answer taking %v: one waited for the other", gap, delay)
 	}
 }
+
+// A workspace given by UUID is looked up once after the POST, though both
+// the missing-dependencies warning and the verification need it.
+func TestWorkspaceByIDIsLookedUpOnce(t *testing.T) {
+	srv := coderdtest.New(t, coderdtest.Options{})
+	tpl := srv.AddTemplate(srv.DefaultOrganization().ID, "docker")
+	ws := srv.AddWorkspace(srv.Owner, "dev", tpl.ID)
+	m := newMinter(t, srv)
+	p, err := m.Prepare(context.Background(), mustPlan(t, []string{"workspace:read"}, []string{"workspace:" + ws.ID.String()}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.FindMissingDeps = true
+	u, _ := url.Parse(srv.URL)
+	p.Verifier = func(key string) (AuthChecker, error) {
+		return sdk.New(sdk.Config{URL: u, SessionToken: key, MaxRetries: -1}), nil
+	}
+	res, err := m.Mint(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.MissingDeps) == 0 || !res.Verified || len(res.Verdicts) == 0 {
+		t.Fatalf("result = %+v, want missing dependencies and verdicts", res)
+	}
+	lookups := 0
+	for _, r := range srv.Requests() {
+		if r.Route == "GET /api/v2/workspaces/{workspace}" {
+			lookups++
+		}
+	}
+	if lookups != 1 {
+		t.Errorf("the workspace was looked up %d times, want once; requests %q", lookups, routes(srv.Requests()))
+	}
+}
