@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -134,7 +135,18 @@ func runRotate(ctx context.Context, opts *rotateOptions) error {
 	if err != nil {
 		return err
 	}
+	// Whether the server can expire tokens does not depend on which token
+	// this is, so it is asked beside the lookup: one round trip, not two.
+	var (
+		wg           sync.WaitGroup
+		canExpire    bool
+		canExpireErr error
+	)
+	if !opts.Delete {
+		wg.Go(func() { canExpire, canExpireErr = workflow.CanExpire(ctx, client, opts.User) })
+	}
 	old, err := resolveToken(ctx, client, opts.User, opts.Ref)
+	wg.Wait()
 	if err != nil {
 		return err
 	}
@@ -142,9 +154,8 @@ func runRotate(ctx context.Context, opts *rotateOptions) error {
 		return usageErrorf("%s is a %s session key, not an API token; only API tokens can be rotated", describeToken(old), old.LoginType)
 	}
 	if !opts.Delete {
-		canExpire, err := workflow.CanExpire(ctx, client, opts.User)
-		if err != nil {
-			return err
+		if canExpireErr != nil {
+			return canExpireErr
 		}
 		if !canExpire {
 			return withHint(usageErrorf("this server cannot expire tokens (it predates v2.31), so rotating %s would leave the old token valid; nothing was created", describeToken(old)),

@@ -106,6 +106,7 @@ func scriptParams(dir string) testscript.Params {
 			"maskedkey":   cmdMaskedKey,
 			"waitrequest": cmdWaitRequest,
 			"waitfor":     cmdWaitFor,
+			"overlapped":  cmdOverlapped,
 		},
 	}
 }
@@ -235,6 +236,31 @@ func cmdRequests(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if (got == want) == neg {
 		ts.Fatalf("server saw %d requests for %s, want %s%d", got, args[0], map[bool]string{true: "not ", false: ""}[neg], want)
+	}
+}
+
+// overlapped ROUTE ROUTE DELAY asserts that the first requests for the two
+// routes arrived less than DELAY apart: with each answer held back by a
+// fault of DELAY, they were in flight together rather than one after the
+// other.
+func cmdOverlapped(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: overlapped ROUTE ROUTE DELAY")
+	}
+	delay, err := time.ParseDuration(args[2])
+	ts.Check(err)
+	first := map[string]time.Time{}
+	for _, r := range server(ts).Requests() {
+		if _, seen := first[r.Route]; !seen {
+			first[r.Route] = r.At
+		}
+	}
+	a, b := first[args[0]], first[args[1]]
+	if a.IsZero() || b.IsZero() {
+		ts.Fatalf("the server saw no request for %s or for %s", args[0], args[1])
+	}
+	if gap := a.Sub(b).Abs(); gap >= delay {
+		ts.Fatalf("%s and %s arrived %v apart with each answer delayed %v: one waited for the other", args[0], args[1], gap, delay)
 	}
 }
 
