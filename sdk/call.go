@@ -189,3 +189,9 @@ func encodeJSON(v any) ([]byte, error) {
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
+
+// getJSON is a retryable GET whose only success is 200.
+func (c *Client) getJSON(ctx context.Context, path string, params map[string]string, out any) error {
+	return c.sendJSON(ctx, call{method: http.MethodGet, path: path, params: params,
+		retryable: true, success: statusIs(http.StatusOK)}, out)
+}

@@ -2,7 +2,6 @@ package sdk
 
 import (
 	"context"
-	"net/http"
 	"time"
 
 	"github.com/google/uuid"
@@ -91,12 +90,6 @@ type WorkspaceBuild struct {
 	BuildNumber       int32     `json:"build_number"`
 	Transition        string    `json:"transition"`
 	Status            string    `json:"status"`
-}
-
-// getJSON is a retryable GET whose only success is 200.
-func (c *Client) getJSON(ctx context.Context, path string, params map[string]string, out any) error {
-	return c.sendJSON(ctx, call{method: http.MethodGet, path: path, params: params,
-		retryable: true, success: statusIs(http.StatusOK)}, out)
 }
 
 // Organization returns an organization by name, UUID or "default".

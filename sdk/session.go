@@ -11,22 +11,21 @@ import (
 // BuildInfo returns the deployment's version information (no authentication needed).
 func (c *Client) BuildInfo(ctx context.Context) (BuildInfo, error) {
 	var out BuildInfo
-	err := c.sendJSON(ctx, call{method: http.MethodGet, path: "/buildinfo", retryable: true, success: statusIs(http.StatusOK)}, &out)
+	err := c.getJSON(ctx, "/buildinfo", nil, &out)
 	return out, err
 }
 
 // User returns a user by "me", username or UUID.
 func (c *Client) User(ctx context.Context, user string) (User, error) {
 	var out User
-	err := c.sendJSON(ctx, call{method: http.MethodGet, path: "/users/{user}", params: map[string]string{"user": user},
-		retryable: true, success: statusIs(http.StatusOK)}, &out)
+	err := c.getJSON(ctx, "/users/{user}", map[string]string{"user": user}, &out)
 	return out, err
 }
 
 // AuthMethods returns the login methods the deployment offers (no authentication needed).
 func (c *Client) AuthMethods(ctx context.Context) (AuthMethods, error) {
 	var out AuthMethods
-	err := c.sendJSON(ctx, call{method: http.MethodGet, path: "/users/authmethods", retryable: true, success: statusIs(http.StatusOK)}, &out)
+	err := c.getJSON(ctx, "/users/authmethods", nil, &out)
 	return out, err
 }
 

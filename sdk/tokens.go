@@ -36,9 +36,7 @@ func (c *Client) CreateToken(ctx context.Context, user string, req CreateTokenRe
 // "tokenconfig" cannot be fetched this way: the server's static route wins.
 func (c *Client) TokenByName(ctx context.Context, user, name string) (APIKey, error) {
 	var out APIKey
-	err := c.sendJSON(ctx, call{method: http.MethodGet, path: "/users/{user}/keys/tokens/{name}",
-		params:    map[string]string{"user": user, "name": name},
-		retryable: true, success: statusIs(http.StatusOK)}, &out)
+	err := c.getJSON(ctx, "/users/{user}/keys/tokens/{name}", map[string]string{"user": user, "name": name}, &out)
 	return out, err
 }
 
@@ -46,9 +44,7 @@ func (c *Client) TokenByName(ctx context.Context, user, name string) (APIKey, er
 // not that it belongs to user, but user must still resolve ("me" is safest).
 func (c *Client) TokenByID(ctx context.Context, user, id string) (APIKey, error) {
 	var out APIKey
-	err := c.sendJSON(ctx, call{method: http.MethodGet, path: "/users/{user}/keys/{id}",
-		params:    map[string]string{"user": user, "id": id},
-		retryable: true, success: statusIs(http.StatusOK)}, &out)
+	err := c.getJSON(ctx, "/users/{user}/keys/{id}", map[string]string{"user": user, "id": id}, &out)
 	return out, err
 }
 
@@ -72,15 +68,13 @@ func (c *Client) ExpireToken(ctx context.Context, user, id string) error {
 // TokenConfig returns the maximum token lifetime for user (the target, not the caller).
 func (c *Client) TokenConfig(ctx context.Context, user string) (TokenConfig, error) {
 	var out TokenConfig
-	err := c.sendJSON(ctx, call{method: http.MethodGet, path: "/users/{user}/keys/tokens/tokenconfig",
-		params:    map[string]string{"user": user},
-		retryable: true, success: statusIs(http.StatusOK)}, &out)
+	err := c.getJSON(ctx, "/users/{user}/keys/tokens/tokenconfig", map[string]string{"user": user}, &out)
 	return out, err
 }
 
 // ScopeCatalog returns the scope names tokens may request (servers from ~v2.27).
 func (c *Client) ScopeCatalog(ctx context.Context) (ScopeCatalog, error) {
 	var out ScopeCatalog
-	err := c.sendJSON(ctx, call{method: http.MethodGet, path: "/auth/scopes", retryable: true, success: statusIs(http.StatusOK)}, &out)
+	err := c.getJSON(ctx, "/auth/scopes", nil, &out)
 	return out, err
 }
